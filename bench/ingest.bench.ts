@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:ingest [-- --events N]`: ingest throughput, measured in one run.
+ *  (a) parse-only: NDJSON file → normalized events, nothing else;
+ *  (b) end to end: the same file → BullMQ partitions → workers → committed Neo4j writes and
+ *      closed sessions (the `ingest --wait` path), against a real Neo4j and Redis.
+ * Prints both rates and their ratio, and writes them to bench/results/ingest.json.
+ *
+ * Neo4j: a fresh local one on a temporary data directory unless NEO4J_URI is set (then the
+ * database must be empty or disposable). Redis: REDIS_URL, the local one, or one started here;
+ * the run uses its own key prefix.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateToFiles } from '../seeds/generate.ts';
+import { loadConfig } from '../src/config.ts';
+import { parseBatches, parseStream } from '../src/events/importer.ts';
+import { createLogger } from '../src/logger.ts';
+import { createRuntime } from '../src/main.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    users: { type: 'string', default: '1000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const target = Number(values.events);
+const work = mkdtempSync(path.join(os.tmpdir(), 'riskgraph-bench-'));
+const file = path.join(work, 'events.ndjson');
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+log(`generating about ${target} events for ${values.users} users`);
+const generated = await generateToFiles({ out: file, users: Number(values.users), seed: 1, eventsTarget: target });
+const bytes = statSync(file).size;
+log(`${generated.events} events, ${(bytes / 1e6).toFixed(0)} MB`);
+
+// (a) parse only
+let parsed = 0;
+let started = performance.now();
+for await (const batch of parseBatches(createReadStream(file), { format: 'ecs', source: file })) {
+  for (const item of batch) if (item.kind === 'event') parsed += 1;
+}
+const parseSeconds = (performance.now() - started) / 1000;
+log(`parse-only: ${parsed} events in ${parseSeconds.toFixed(2)} s`);
+
+// (b) end to end
+const config = loadConfig({
+  ...process.env,
+  RISKGRAPH_DATA_DIR: process.env.NEO4J_URI ? work : path.join(work, 'data'),
+  RISKGRAPH_QUEUE_PREFIX: `bench-${Date.now()}`,
+  RISKGRAPH_LOG_LEVEL: process.env.RISKGRAPH_LOG_LEVEL ?? 'warn',
+});
+const runtime = await createRuntime(config, createLogger(config.logLevel), { workers: true });
+let summary;
+try {
+  started = performance.now();
+  summary = await runtime.ingest.ingest(parseStream(createReadStream(file), { format: 'ecs', source: file }), {
+    source: file,
+    wait: true,
+  });
+} finally {
+  await runtime.close();
+}
+const e2eSeconds = (performance.now() - started) / 1000;
+log(`end-to-end: ${JSON.stringify(summary)} in ${e2eSeconds.toFixed(2)} s`);
+
+const parseRate = parsed / parseSeconds;
+const e2eRate = summary.accepted / e2eSeconds;
+const result = {
+  benchmark: 'ingest',
+  at: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  config: { partitions: config.queue.partitions, batchSize: config.queue.batchSize, neo4j: config.neo4j.uri ?? 'local' },
+  events: generated.events,
+  bytes,
+  parseOnly: { seconds: round(parseSeconds), eventsPerSecond: Math.round(parseRate) },
+  endToEnd: { seconds: round(e2eSeconds), eventsPerSecond: Math.round(e2eRate), summary },
+  ratio: round(e2eRate / parseRate, 3),
+  targets: { endToEndEventsPerSecond: 100_000, ratio: 0.3 },
+};
+const out = path.join(import.meta.dirname, 'results', 'ingest.json');
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(
+  `parse-only  ${result.parseOnly.eventsPerSecond.toLocaleString('en')} events/s\n` +
+    `end-to-end  ${result.endToEnd.eventsPerSecond.toLocaleString('en')} events/s\n` +
+    `ratio       ${result.ratio}\nwritten to  ${path.relative(process.cwd(), out)}\n`,
+);
+if (!values.keep) rmSync(work, { recursive: true, force: true });
+
+function round(value: number, digits = 2): number {
+  return Number(value.toFixed(digits));
+}

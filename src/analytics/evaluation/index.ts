@@ -1,0 +1,2 @@
+/** Detection-quality metrics for `riskgraph eval`. */
+export * from './ranking-metrics.ts';

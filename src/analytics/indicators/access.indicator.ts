@@ -1,0 +1,113 @@
+/**
+ * First-time and rare access at user level: to an asset, an application, a device.
+ *
+ * First access is tested against how often this user's activity brings something new
+ * (categorical.profile.ts, `noveltyProbability`): for someone who keeps using the same handful
+ * of servers a new one is surprising, for an administrator who touches new machines every day
+ * it is not. Rare access is the exact categorical p-value of a key already seen
+ * (`rarityPValue`). Both read the profile before it learns from the event.
+ */
+import { noveltyProbability, rarityPValue } from '../profiles/categorical.profile.ts';
+import { scaleAt } from '../profiles/user-profile.ts';
+import type { DataSource, EventContext, Resolved } from './context.ts';
+import { ACCESS_FIELD, ACCESS_NOUN, type AccessKind, categoricalBaseline, type CategoricalEvidence } from './evidence.ts';
+import { formatDay, formatNumber, formatP } from './format.ts';
+import {
+  defineEventIndicator,
+  type EventIndicator,
+  type IndicatorMeta,
+  pValueHolds,
+  thresholdOf,
+} from './indicator.ts';
+
+const SOURCES: Readonly<Record<AccessKind, readonly DataSource[]>> = {
+  assets: ['network'],
+  applications: ['network'],
+  devices: ['authentication'],
+};
+
+function firstAccess(kind: AccessKind, anchorScore: number): EventIndicator<CategoricalEvidence> {
+  const noun = ACCESS_NOUN[kind];
+  return defineEventIndicator<CategoricalEvidence>({
+    id: `first-${noun.one}-access`,
+    family: 'access',
+    title: `First access to ${noun.one === 'asset' ? 'an' : 'a'} ${noun.one}`,
+    description: `The user reaches ${noun.one === 'asset' ? 'an' : 'a'} ${noun.one} absent from their baseline, and their activity rarely brings new ${noun.many} (p-value of novelty under a Beta(1,1) prior on the decayed share of accesses that were first accesses).`,
+    dataSources: SOURCES[kind],
+    anchorScore,
+    test: { kind: 'p-value', threshold: 0.05 },
+    basis: 'user',
+    exfiltration: false,
+    params: {},
+    collect(ctx: Resolved<EventContext>, self: IndicatorMeta) {
+      const key = ctx.event[ACCESS_FIELD[kind]];
+      if (key === undefined) return [];
+      const cat = ctx.profile.categorical[kind];
+      if (cat.entries.has(key)) return [];
+      const p = noveltyProbability(cat, scaleAt(ctx.profile, ctx.event.ts));
+      return [
+        {
+          observed: { label: noun.one, value: key, display: key },
+          test: { kind: 'p-value', pValue: p, threshold: thresholdOf(self) },
+          baseline: categoricalBaseline(ctx.profile, kind, key, ctx.event.ts, p),
+          eventIds: [ctx.event.id],
+          at: ctx.event.ts,
+          facts: { seenBefore: false },
+        },
+      ];
+    },
+    holds: (e) => pValueHolds(e) && e.facts['seenBefore'] === false,
+    explain(e) {
+      const s = e.baseline.stats;
+      const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
+      return `first access to ${noun.one} ${e.observed.display}: not among the ${s.distinct} ${noun.many} in this user's baseline (${formatNumber(s.total)} decayed accesses, half-life ${e.baseline.halfLifeDays} days); a new ${noun.one} is this likely for them: ${formatP(p)}`;
+    },
+  });
+}
+
+function rareAccess(kind: AccessKind, anchorScore: number): EventIndicator<CategoricalEvidence> {
+  const noun = ACCESS_NOUN[kind];
+  return defineEventIndicator<CategoricalEvidence>({
+    id: `rare-${noun.one}-access`,
+    family: 'access',
+    title: `Rare access to ${noun.one === 'asset' ? 'an' : 'a'} ${noun.one}`,
+    description: `The user reaches ${noun.one === 'asset' ? 'an' : 'a'} ${noun.one} they have used before but rarely: the exact p-value of the ${noun.one} under their decayed categorical profile (the share of accesses that went to ${noun.many} at most as frequent).`,
+    dataSources: SOURCES[kind],
+    anchorScore,
+    test: { kind: 'p-value', threshold: 0.01 },
+    basis: 'user',
+    exfiltration: false,
+    params: {},
+    collect(ctx: Resolved<EventContext>, self: IndicatorMeta) {
+      const key = ctx.event[ACCESS_FIELD[kind]];
+      if (key === undefined) return [];
+      const cat = ctx.profile.categorical[kind];
+      if (!cat.entries.has(key)) return [];
+      const p = rarityPValue(cat, key, scaleAt(ctx.profile, ctx.event.ts));
+      return [
+        {
+          observed: { label: noun.one, value: key, display: key },
+          test: { kind: 'p-value', pValue: p, threshold: thresholdOf(self) },
+          baseline: categoricalBaseline(ctx.profile, kind, key, ctx.event.ts, null),
+          eventIds: [ctx.event.id],
+          at: ctx.event.ts,
+          facts: { seenBefore: true },
+        },
+      ];
+    },
+    holds: (e) => pValueHolds(e) && e.facts['seenBefore'] === true,
+    explain(e) {
+      const s = e.baseline.stats;
+      const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
+      const last = s.last === null ? '' : `, last on ${formatDay(s.last)}`;
+      return `rare access to ${noun.one} ${e.observed.display}: ${formatNumber(s.count)} of ${formatNumber(s.total)} decayed accesses${last}; ${noun.many} this rare or rarer make up ${formatP(p)} of this user's activity`;
+    },
+  });
+}
+
+export const firstAssetAccess = firstAccess('assets', 10);
+export const firstApplicationAccess = firstAccess('applications', 10);
+export const firstDeviceAccess = firstAccess('devices', 10);
+export const rareAssetAccess = rareAccess('assets', 5);
+export const rareApplicationAccess = rareAccess('applications', 5);
+export const rareDeviceAccess = rareAccess('devices', 5);

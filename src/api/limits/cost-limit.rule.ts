@@ -1,0 +1,102 @@
+import {
+  type ASTVisitor,
+  type FieldNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  valueFromAST,
+} from 'graphql';
+import { DEFAULT_PAGE_SIZE } from '../connection.ts';
+import { ApiErrorCode } from '../errors.ts';
+
+/**
+ * Refuses operations whose estimated cost exceeds `maxCost`. Cost of a selection: each field
+ * costs 1 plus the cost of its sub-selection, times the number of items it may return — the
+ * `first` argument of a connection (its literal, its variable's value, or the default page
+ * size). So `riskLeaderboard(first: 100) { edges { node { sessions(first: 50) { … } } } }`
+ * costs about 100 × 50 × the session fields: what the server would really do.
+ *
+ * A validation rule factory rather than a static rule because it needs the operation's
+ * variable values, which static validation does not see: it is run once variables are known
+ * (Apollo's didResolveOperation; graphql-ws's onSubscribe).
+ */
+export interface CostLimitOptions {
+  maxCost: number;
+  variables: Readonly<Record<string, unknown>> | undefined;
+}
+
+export function costLimitRule(options: CostLimitOptions) {
+  return function CostLimit(context: ValidationContext): ASTVisitor {
+    return {
+      OperationDefinition(node) {
+        const schema = context.getSchema();
+        const root =
+          node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+        if (!root) return;
+        const cost = costOf(node.selectionSet, root, context, schema, options.variables ?? {}, new Set());
+        if (cost > options.maxCost) {
+          context.reportError(
+            new GraphQLError(`query cost limit exceeded: estimated cost ${cost} is over the limit of ${options.maxCost}; ask for smaller pages (first) or fewer nested lists`, {
+              nodes: [node],
+              extensions: { code: ApiErrorCode.QUERY_TOO_COSTLY, cost, limit: options.maxCost },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+function costOf(
+  selectionSet: SelectionSetNode,
+  parent: GraphQLNamedType,
+  context: ValidationContext,
+  schema: GraphQLSchema,
+  variables: Readonly<Record<string, unknown>>,
+  visiting: Set<string>,
+): number {
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith('__')) continue;
+      const field = fieldOf(parent, selection.name.value);
+      if (field === undefined) continue; // unknown fields are reported by graphql's own rules
+      const below = selection.selectionSet
+        ? costOf(selection.selectionSet, getNamedType(field.type), context, schema, variables, visiting)
+        : 0;
+      total += 1 + multiplier(selection, field, variables) * below;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const on = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
+      total += costOf(selection.selectionSet, on, context, schema, variables, visiting);
+    } else {
+      const name = selection.name.value;
+      const fragment = context.getFragment(name);
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      const on = schema.getType(fragment.typeCondition.name.value) ?? parent;
+      total += costOf(fragment.selectionSet, on, context, schema, variables, visiting);
+      visiting.delete(name);
+    }
+  }
+  return total;
+}
+
+function fieldOf(type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/** Items a field may return: `first` when it takes one, else 1. */
+function multiplier(node: FieldNode, field: GraphQLField<unknown, unknown>, variables: Readonly<Record<string, unknown>>): number {
+  const definition = field.args.find((arg) => arg.name === 'first');
+  if (definition === undefined) return 1;
+  const argument = node.arguments?.find((arg) => arg.name.value === 'first');
+  const value = argument ? valueFromAST(argument.value, definition.type, variables as Record<string, unknown>) : definition.defaultValue;
+  return typeof value === 'number' && value > 0 ? value : DEFAULT_PAGE_SIZE;
+}

@@ -1,0 +1,13 @@
+/**
+ * Topics of the cross-instance event stream. Each is a Redis pub/sub channel named
+ * `<queue prefix>:events:<topic>`, so deployments (and test runs) sharing a Redis stay apart.
+ */
+export const Topic = Object.freeze({
+  ALERT_RAISED: 'alert-raised',
+  RISK_SCORE_CHANGED: 'risk-score-changed',
+});
+export type Topic = (typeof Topic)[keyof typeof Topic];
+
+export function channelOf(prefix: string, topic: Topic): string {
+  return `${prefix}:events:${topic}`;
+}

@@ -1,0 +1,35 @@
+import type { ResolverMap, TypeResolvers } from '../schema.ts';
+import { adminResolvers } from './admin.resolvers.ts';
+import { alertResolvers } from './alert.resolvers.ts';
+import { entityResolvers } from './entity.resolvers.ts';
+import { hrResolvers } from './hr.resolvers.ts';
+import { indicatorResolvers } from './indicator.resolvers.ts';
+import { ingestResolvers } from './ingest.resolvers.ts';
+import { peerGroupResolvers } from './peer-group.resolvers.ts';
+import { riskResolvers } from './risk.resolvers.ts';
+import { sessionResolvers } from './session.resolvers.ts';
+
+/** Every domain's resolvers, merged by type (a field defined twice is a programming error). */
+export function allResolvers(): ResolverMap {
+  const merged: Record<string, TypeResolvers> = {};
+  for (const domain of [
+    adminResolvers,
+    alertResolvers,
+    entityResolvers,
+    hrResolvers,
+    indicatorResolvers,
+    ingestResolvers,
+    peerGroupResolvers,
+    riskResolvers,
+    sessionResolvers,
+  ]) {
+    for (const [type, fields] of Object.entries(domain)) {
+      const target = (merged[type] ??= {});
+      for (const [field, resolver] of Object.entries(fields)) {
+        if (field in target) throw new Error(`${type}.${field} is resolved twice`);
+        target[field] = resolver as TypeResolvers[string];
+      }
+    }
+  }
+  return merged as ResolverMap;
+}

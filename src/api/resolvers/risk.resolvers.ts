@@ -1,0 +1,66 @@
+import { decodeCursor, is, pageSize, toConnection } from '../connection.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput } from '../errors.ts';
+import { parseUserId } from '../global-id.ts';
+import { toDate, userModel } from '../models.ts';
+import type { RiskScoreChange } from '../ports.ts';
+import { Topic } from '../pubsub/topics.ts';
+import { RISK_LEVEL_ORDER, type RiskLevel, riskLevelOf } from '../risk-level.ts';
+import type { ResolverMap } from '../schema.ts';
+import { loadUser } from './helpers.ts';
+
+const leaderboardPosition = is.shape<{ score: number; id: string }>({ score: is.number, id: is.string });
+
+interface RiskChangeFilter {
+  userId?: string | null;
+  minScore?: number | null;
+  minLevel?: RiskLevel | null;
+}
+
+export function riskChangeMatches(filter: RiskChangeFilter | null | undefined, userKey: string | null) {
+  const minRank = filter?.minLevel ? RISK_LEVEL_ORDER.indexOf(filter.minLevel) : 0;
+  return (change: RiskScoreChange): boolean =>
+    (userKey === null || change.user === userKey) &&
+    (filter?.minScore === null || filter?.minScore === undefined || change.score >= filter.minScore) &&
+    RISK_LEVEL_ORDER.indexOf(riskLevelOf(change.score)) >= minRank;
+}
+
+export const riskResolvers: ResolverMap = {
+  Query: {
+    riskLeaderboard: async (_: unknown, args: { first: number; after?: string | null }, ctx: ApiContext) => {
+      const limit = pageSize(args.first);
+      const after = decodeCursor('leaderboard', args.after, leaderboardPosition);
+      const rows = await ctx.services.repos.entities.riskLeaderboard(after, limit + 1);
+      for (const row of rows) ctx.loaders.user.prime(row.user.id, row.user);
+      return toConnection(rows, limit, 'leaderboard', (row) => ({ score: row.score, id: row.user.id }), (row) => ({ node: userModel(row.user) }));
+    },
+  },
+  Subscription: {
+    riskScoreChanged: {
+      subscribe: (_: unknown, args: { filter?: RiskChangeFilter | null }, ctx: ApiContext) => {
+        const userKey = args.filter?.userId ? parseUserId(args.filter.userId, 'filter.userId') : null;
+        const minScore = args.filter?.minScore;
+        if (minScore !== null && minScore !== undefined && (minScore < 0 || minScore > 100)) {
+          throw badInput('filter.minScore', `must be between 0 and 100, got ${minScore}`);
+        }
+        return ctx.services.pubsub.subscribe<RiskScoreChange>(Topic.RISK_SCORE_CHANGED, {
+          capacity: ctx.services.subscriberBuffer,
+          accept: riskChangeMatches(args.filter, userKey),
+          ...(ctx.onSlowConsumer ? { onOverflow: ctx.onSlowConsumer } : {}),
+        });
+      },
+      resolve: (change: RiskScoreChange) => ({
+        userKey: change.user,
+        previousScore: change.previousScore,
+        score: change.score,
+        level: riskLevelOf(change.score),
+        changedAt: toDate(change.changedAt),
+        reasons: change.reasons,
+      }),
+    },
+  },
+  RiskScoreChange: {
+    user: (parent: { userKey: string }, _: unknown, ctx: ApiContext) => loadUser(ctx, parent.userKey),
+  },
+};
+

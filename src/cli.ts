@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * The `riskgraph` command. Thin: it parses arguments, loads the configuration and calls the
+ * composition root (main.ts). Results go to stdout as JSON; logs and progress go to stderr.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadConfig } from './config.ts';
+import { isDomainError } from './errors.ts';
+import { INPUT_FORMATS, type InputFormat, type ParsedItem } from './events/event.ts';
+import { parseStream } from './events/importer.ts';
+import { LdapSnapshotTracker } from './events/ldap-snapshot.tracker.ts';
+import { ensureLocalNeo4j } from './infra/neo4j-local.ts';
+import { mergeByTime } from './ingest/merge-by-time.ts';
+import { createLogger } from './logger.ts';
+import { createRuntime, startServer } from './main.ts';
+import { loadDemoData } from './demo.ts';
+
+const program = new Command()
+  .name('riskgraph')
+  .description('User and entity behaviour analytics over a Neo4j entity graph')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the API and the pipeline workers (starts a local Neo4j when NEO4J_URI is unset)')
+  .option('--demo', 'load a small demo organisation when the graph is empty')
+  .action(async (opts: { demo?: boolean }) => {
+    const config = loadConfig(process.env);
+    const log = createLogger(config.logLevel);
+    const server = await startServer(config, log);
+    process.stderr.write(`riskgraph: listening on ${server.url} (Neo4j ${server.runtime.neo4jUri}, Redis ${server.runtime.redisUrl})\n`);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'draining');
+      await server.close();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    if (opts.demo) {
+      const summary = await loadDemoData(server.runtime);
+      if (summary === null) {
+        process.stderr.write('riskgraph: the graph already holds data; demo not loaded\n');
+      } else {
+        process.stderr.write(`riskgraph: demo organisation loaded: ${JSON.stringify(summary)}\n`);
+        const groups = await server.runtime.peerGroups.jobs.runNow({ wait: true });
+        process.stderr.write(`riskgraph: peer groups built: ${JSON.stringify(groups)}\n`);
+      }
+    }
+  });
+
+program
+  .command('ingest')
+  .description('import event files through the queues and print {accepted, duplicates, deadLetters, seconds}')
+  .argument('<files...>', 'files to import; several files of one format are merged by time')
+  .addOption(
+    new Option('-f, --format <format>', 'input format').choices([...INPUT_FORMATS]).makeOptionMandatory(),
+  )
+  .option('--no-wait', 'return once the events are durably queued, before they are processed')
+  .option('--lanl-epoch <iso>', 'LANL auth.txt: the UTC instant its time 0 stands for', parseInstant)
+  .action(async (files: string[], opts: { format: InputFormat; wait: boolean; lanlEpoch?: number }) => {
+    const config = loadConfig(process.env);
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    for (const file of files) statSync(file); // fail before starting anything if a file is missing
+    const runtime = await createRuntime(config, log, { workers: opts.wait });
+    try {
+      const progress = progressBar(files);
+      const ldap = new LdapSnapshotTracker();
+      const sources = [...files].sort().map((file) =>
+        parseStream(progress.count(createReadStream(file)), {
+          format: opts.format,
+          source: file,
+          ldap,
+          ...(opts.lanlEpoch === undefined ? {} : { lanlEpoch: opts.lanlEpoch }),
+        }),
+      );
+      const items: AsyncIterable<ParsedItem> = sources.length === 1 ? sources[0]! : mergeByTime(sources);
+      const summary = await runtime.ingest.ingest(items, { source: files.join(','), wait: opts.wait });
+      progress.stop();
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+program
+  .command('neo4j')
+  .description('start the local Neo4j in the foreground and print its bolt:// address')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const neo4j = await ensureLocalNeo4j({
+      dataDir: config.dataDir,
+      pageCache: config.neo4j.pageCache,
+      heap: config.neo4j.heap,
+      foreground: true,
+      log: (message) => process.stderr.write(`${message}\n`),
+    });
+    process.stdout.write(`${neo4j.uri}\n`);
+    if (!neo4j.owned) {
+      process.stderr.write('riskgraph: a local Neo4j already runs on this data directory\n');
+      return;
+    }
+    const stop = () => void neo4j.stop().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
+  .command('peer-groups')
+  .description('rebuild the peer groups from the graph now and print what was built')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const runtime = await createRuntime(config, log, { workers: true });
+    try {
+      const result = await runtime.peerGroups.jobs.runNow({ wait: true });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+program
+  .command('dead-letters')
+  .description('list rejected input lines, newest first, as JSON lines')
+  .option('--source <source>', 'only those from this source (file name or http:<format>)')
+  .option('--limit <n>', 'at most this many', parsePositive, 100)
+  .action(async (opts: { source?: string; limit: number }) => {
+    const config = loadConfig(process.env);
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const runtime = await createRuntime(config, log, { workers: false });
+    try {
+      const letters = await runtime.deadLetters.list({ source: opts.source, limit: opts.limit });
+      for (const letter of letters) {
+        process.stdout.write(`${JSON.stringify({ ...letter, at: new Date(letter.at).toISOString() })}\n`);
+      }
+      const total = await runtime.deadLetters.count(opts.source);
+      process.stderr.write(`riskgraph: ${letters.length} of ${total} dead letters shown\n`);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+function parseInstant(value: string): number {
+  const ms = Date.parse(value);
+  if (!/(Z|[+-]\d\d:?\d\d)$/.test(value) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError('expected an ISO-8601 instant with Z or an offset');
+  }
+  return ms;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** A progress bar over the bytes read of all files, on a terminal only. */
+function progressBar(files: readonly string[]): { count: <S extends NodeJS.ReadableStream>(stream: S) => Transform; stop(): void } {
+  const total = files.reduce((sum, file) => sum + statSync(file).size, 0);
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar(
+        { format: `${path.basename(files[0] ?? '')}${files.length > 1 ? ` +${files.length - 1}` : ''} [{bar}] {percentage}% | {value}/{total} MiB | {eta_formatted}`, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(Math.ceil(total / 1_048_576), 0);
+  let read = 0;
+  return {
+    count: (stream) =>
+      stream.pipe(
+        new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            read += chunk.length;
+            bar?.update(Math.floor(read / 1_048_576));
+            callback(null, chunk);
+          },
+        }),
+      ),
+    stop: () => {
+      bar?.update(Math.ceil(total / 1_048_576));
+      bar?.stop();
+    },
+  };
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (isDomainError(error)) process.stderr.write(`riskgraph: ${error.message}\n`);
+  else process.stderr.write(`riskgraph: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

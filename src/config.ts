@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DomainError, ErrorCode } from './errors.ts';
+
+/**
+ * Configuration comes from the environment only, validated once at start-up. Every problem is
+ * listed at once, so an operator fixes a deployment in one round. Secrets (Neo4j password,
+ * admin token) are never logged: see `describeConfig`.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const sizeSetting = z.string().regex(/^\d+[kmgKMG]?$/, "must be a size such as '512m' or '2g'");
+
+const uri = (schemes: readonly string[]) =>
+  z.string().refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  }, `must be a URI with scheme ${schemes.join(', ')}`);
+
+const envSchema = z.object({
+  PORT: intFrom(0, 65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  RISKGRAPH_DATA_DIR: z.string().min(1).default('./data'),
+  RISKGRAPH_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  RISKGRAPH_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  NEO4J_URI: uri(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']).optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().optional(),
+  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  NEO4J_PAGE_CACHE: sizeSetting.default('512m'),
+  NEO4J_HEAP: sizeSetting.default('1g'),
+  REDIS_URL: uri(['redis', 'rediss']).optional(),
+  RISKGRAPH_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('riskgraph'),
+  RISKGRAPH_PARTITIONS: intFrom(1, 256).default(4),
+  RISKGRAPH_BATCH_SIZE: intFrom(1, 100_000).default(20_000),
+  RISKGRAPH_SESSION_GAP_MINUTES: intFrom(1, 24 * 60).default(120),
+  RISKGRAPH_SESSION_MAX_HOURS: intFrom(1, 7 * 24).default(24),
+  RISKGRAPH_DEDUP_TTL_DAYS: intFrom(1, 3650).default(35),
+  RISKGRAPH_MAX_BODY_MB: intFrom(1, 100_000).default(1024),
+  RISKGRAPH_JOB_LOCK_SECONDS: intFrom(2, 3600).default(60),
+  RISKGRAPH_PEER_GROUPS_EVERY_MINUTES: intFrom(1, 7 * 24 * 60).default(24 * 60),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  env: 'development' | 'production' | 'test';
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  adminToken: string | undefined;
+  neo4j: {
+    /** Unset: start or attach to the local Neo4j under `dataDir`. */
+    uri: string | undefined;
+    user: string;
+    password: string | undefined;
+    database: string;
+    pageCache: string;
+    heap: string;
+  };
+  redis: { url: string | undefined };
+  queue: {
+    prefix: string;
+    /** Events are partitioned by user over this many ordered queues. */
+    partitions: number;
+    /** Events per queued batch. */
+    batchSize: number;
+    /** How long an accepted event's id is remembered for de-duplication, days. */
+    dedupTtlDays: number;
+    /** A worker's lock on a batch, ms: a crashed worker's batch is taken over after this. */
+    jobLockMs: number;
+  };
+  sessions: {
+    /** A session closes after this much inactivity, ms. */
+    gapMs: number;
+    /** A session is cut after this long even if active, ms. */
+    maxMs: number;
+  };
+  http: { maxBodyBytes: number };
+  peerGroups: {
+    /** How often the peer groups are rebuilt from the graph, ms. */
+    everyMs: number;
+  };
+}
+
+/** Parse and validate the environment; throws one CONFIG_INVALID error listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as they do for most twelve-factor tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new DomainError(ErrorCode.CONFIG_INVALID, `invalid configuration:\n  ${problems.join('\n  ')}`, {
+      details: { problems },
+    });
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    env: e.NODE_ENV,
+    dataDir: path.resolve(e.RISKGRAPH_DATA_DIR),
+    logLevel: e.RISKGRAPH_LOG_LEVEL,
+    adminToken: e.RISKGRAPH_ADMIN_TOKEN,
+    neo4j: {
+      uri: e.NEO4J_URI,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      pageCache: e.NEO4J_PAGE_CACHE,
+      heap: e.NEO4J_HEAP,
+    },
+    redis: { url: e.REDIS_URL },
+    queue: {
+      prefix: e.RISKGRAPH_QUEUE_PREFIX,
+      partitions: e.RISKGRAPH_PARTITIONS,
+      batchSize: e.RISKGRAPH_BATCH_SIZE,
+      dedupTtlDays: e.RISKGRAPH_DEDUP_TTL_DAYS,
+      jobLockMs: e.RISKGRAPH_JOB_LOCK_SECONDS * 1000,
+    },
+    sessions: {
+      gapMs: e.RISKGRAPH_SESSION_GAP_MINUTES * 60_000,
+      maxMs: e.RISKGRAPH_SESSION_MAX_HOURS * 3_600_000,
+    },
+    http: { maxBodyBytes: e.RISKGRAPH_MAX_BODY_MB * 1024 * 1024 },
+    peerGroups: { everyMs: e.RISKGRAPH_PEER_GROUPS_EVERY_MINUTES * 60_000 },
+  };
+}
+
+/** The configuration with secrets replaced, for start-up logs. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    adminToken: config.adminToken ? '***' : undefined,
+    neo4j: { ...config.neo4j, password: config.neo4j.password ? '***' : undefined },
+    redis: { url: config.redis.url ? redactUrl(config.redis.url) : undefined },
+  };
+}
+
+function redactUrl(value: string): string {
+  const url = new URL(value);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

@@ -1,0 +1,140 @@
+import type { Job } from 'bullmq';
+import type { DeadLetter, NormalizedEvent, ParsedItem } from '../events/event.ts';
+import type { IngestQueues } from '../queue/ingest.queue.ts';
+import { partitionOfEvent } from '../queue/partition.ts';
+import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
+import type { Dedup } from './pipeline.service.ts';
+
+/** The JSON summary every path in answers with. Counts are of events. */
+export interface IngestSummary {
+  /** Events taken in (queued; with `wait`, written to the graph). */
+  accepted: number;
+  /** Events skipped because an event with the same id was ingested before. */
+  duplicates: number;
+  /** Lines rejected, each recorded as a dead letter. */
+  deadLetters: number;
+  seconds: number;
+}
+
+export interface IngestProgress {
+  events: number;
+  deadLetters: number;
+}
+
+export interface IngestOptions {
+  /** Name of the source, for dead letters and logs (file name, `http:ecs`, `graphql`). */
+  source: string;
+  /** Resolve only once every accepted event is processed (written to the graph). */
+  wait: boolean;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+const DEAD_LETTER_FLUSH = 500;
+/** Batches queued at once (across partitions) while parsing goes on. */
+const MAX_PENDING_FLUSHES = 4;
+
+/**
+ * The producer: takes parsed items from any path in (CLI, HTTP bulk, GraphQL), partitions the
+ * events by user, queues them in batches, records dead letters, and sums up. Batches of one
+ * partition are queued strictly in order; different partitions overlap.
+ */
+export class IngestService {
+  readonly #queues: IngestQueues;
+  readonly #dedup: Dedup;
+  readonly #deadLetters: DeadLetterRepository;
+  readonly #batchSize: number;
+  readonly #clock: () => number;
+
+  constructor(deps: {
+    queues: IngestQueues;
+    dedup: Dedup;
+    deadLetters: DeadLetterRepository;
+    batchSize: number;
+    clock?: () => number;
+  }) {
+    this.#queues = deps.queues;
+    this.#dedup = deps.dedup;
+    this.#deadLetters = deps.deadLetters;
+    this.#batchSize = deps.batchSize;
+    this.#clock = deps.clock ?? Date.now;
+  }
+
+  async ingest(items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, options: IngestOptions): Promise<IngestSummary> {
+    const started = this.#clock();
+    const partitions = this.#queues.partitions;
+    const buffers: NormalizedEvent[][] = Array.from({ length: partitions }, () => []);
+    const chains: Array<Promise<void>> = Array.from({ length: partitions }, () => Promise.resolve());
+    const jobs: Array<{ partition: number; job: Job }> = [];
+    const touched = new Set<number>();
+    const pending = new Set<Promise<void>>();
+    let letters: DeadLetter[] = [];
+    let accepted = 0;
+    let duplicates = 0;
+    let deadLetters = 0;
+    let seen = 0;
+
+    const flush = (partition: number): Promise<void> => {
+      const batch = buffers[partition]!;
+      if (batch.length === 0) return chains[partition]!;
+      buffers[partition] = [];
+      touched.add(partition);
+      const step = chains[partition]!.then(async () => {
+        const fresh = await this.#dedup.filterUnseen(partition, batch);
+        duplicates += batch.length - fresh.length;
+        if (fresh.length === 0) return;
+        const job = await this.#queues.addEvents(partition, { events: fresh, source: options.source });
+        jobs.push({ partition, job });
+        accepted += fresh.length;
+      });
+      const tracked = step.finally(() => pending.delete(tracked));
+      pending.add(tracked);
+      // A failure surfaces through `pending` (and fails the import); the chain only orders steps.
+      chains[partition] = step.catch(() => {});
+      return step;
+    };
+
+    for await (const item of items) {
+      if (item.kind === 'dead') {
+        letters.push(item.dead);
+        deadLetters += 1;
+        if (letters.length >= DEAD_LETTER_FLUSH) {
+          await this.#deadLetters.insert(letters);
+          letters = [];
+        }
+        continue;
+      }
+      seen += 1;
+      const partition = partitionOfEvent(item.event, partitions);
+      const buffer = buffers[partition]!;
+      buffer.push(item.event);
+      if (buffer.length >= this.#batchSize) {
+        void flush(partition).catch(() => {});
+        while (pending.size >= MAX_PENDING_FLUSHES) await Promise.race(pending);
+        options.onProgress?.({ events: seen, deadLetters });
+      }
+    }
+    for (let partition = 0; partition < partitions; partition++) void flush(partition).catch(() => {});
+    // Surface the first failure of any flush.
+    await Promise.all([...pending]);
+    await Promise.all(chains);
+    await this.#deadLetters.insert(letters);
+    options.onProgress?.({ events: seen, deadLetters });
+
+    // Close the sessions whose events are over (historical data), in each partition's order.
+    const sweeps = await Promise.all(
+      [...touched].map(async (partition) => ({ partition, job: await this.#queues.addSweep(partition, { wallClock: false }) })),
+    );
+
+    if (options.wait) {
+      // One job at a time: a partition's jobs finish in order anyway, and waiting on thousands
+      // at once would pile listeners onto the queue-events connection.
+      let late = 0;
+      for (const { partition, job } of [...jobs, ...sweeps]) {
+        late += (await this.#queues.waitFor(partition, job)).duplicates;
+      }
+      accepted -= late;
+      duplicates += late;
+    }
+    return { accepted, duplicates, deadLetters, seconds: (this.#clock() - started) / 1000 };
+  }
+}

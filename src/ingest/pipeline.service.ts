@@ -1,0 +1,169 @@
+import { aggregateBatch, type BatchAggregate } from '../analytics/access-aggregator.ts';
+import {
+  type SessionizerOptions,
+  type SweepRule,
+  type UserSessions,
+  sessionize,
+  sweepSessions,
+} from '../analytics/sessionizer.ts';
+import type { NormalizedEvent } from '../events/event.ts';
+import type { BatchUnit, BatchWrite, IngestRepository } from '../store/ingest.repository.ts';
+import { Serial } from './serial.ts';
+
+/** What a worker reports for one batch. */
+export interface BatchResult {
+  /** Events written to the graph. */
+  applied: number;
+  /** Events skipped because their id was committed before. */
+  duplicates: number;
+  /** Sessions closed (sweeps). */
+  closed: number;
+}
+
+/** The subset of EventDedup the pipeline needs. */
+export interface Dedup {
+  filterUnseen<E extends Pick<NormalizedEvent, 'id' | 'ts'>>(partition: number, events: readonly E[]): Promise<E[]>;
+  markSeen(partition: number, events: readonly Pick<NormalizedEvent, 'id' | 'ts'>[]): Promise<void>;
+}
+
+const EMPTY_AGGREGATE: BatchAggregate = Object.freeze({ users: [], access: [], hr: [], deviceFacts: [] });
+
+/**
+ * The per-partition pipeline a worker runs: de-duplicate, sessionize, aggregate, write one
+ * transaction, then adopt the new in-memory state.
+ *
+ * Exactly-once rests on three facts: (1) a partition's batches run one at a time (BullMQ
+ * global concurrency 1 per partition queue); (2) each batch's transaction ends by creating its
+ * IngestBatch marker, so a retried batch that had committed is recognised and not re-applied;
+ * (3) event ids are marked seen only after the commit, and a recognised batch marks them again.
+ * The in-memory session state is a cache of the graph: it is dropped whenever the partition's
+ * cursor shows another process wrote the partition since, and rebuilt from open Session nodes.
+ */
+export class PipelineService {
+  readonly #repository: IngestRepository;
+  readonly #dedup: Dedup;
+  readonly #options: SessionizerOptions;
+  readonly #clock: () => number;
+  readonly #state = new Map<number, Map<string, UserSessions>>();
+  /** The last batch this process committed, per partition. */
+  readonly #cursor = new Map<number, string>();
+  readonly #writes = new Serial();
+
+  constructor(deps: { repository: IngestRepository; dedup: Dedup; sessions: SessionizerOptions; clock?: () => number }) {
+    this.#repository = deps.repository;
+    this.#dedup = deps.dedup;
+    this.#options = deps.sessions;
+    this.#clock = deps.clock ?? Date.now;
+  }
+
+  async applyBatch(partition: number, batchId: string, events: readonly NormalizedEvent[]): Promise<BatchResult> {
+    let appliedBefore = false;
+    let next: Map<string, UserSessions> | null = null;
+    let fresh: NormalizedEvent[] = [];
+    // One transaction per batch: the marker check, the reads the sessionizer needs and the
+    // writes. The plan may run again if the driver retries; it only reads the cache.
+    const written = await this.#runBatch(batchId, partition, async (unit) => {
+      if (unit.status.applied) {
+        appliedBefore = true;
+        return null;
+      }
+      const state = this.#stateFor(partition, unit.status.cursor);
+      fresh = (await this.#dedup.filterUnseen(partition, events)).sort((a, b) => a.ts - b.ts);
+      const view = await this.#withMissing(state, fresh, unit);
+      const now = this.#clock();
+      const step = sessionize(view, fresh, partition, this.#options, now);
+      next = step.next;
+      return { batchId, partition, events: fresh.length, now, aggregate: aggregateBatch(fresh), sessions: step.changes };
+    });
+    if (written === null) {
+      // Committed before (its worker died before acknowledging) or by another worker just now:
+      // either way what this process holds for the partition may be stale.
+      if (!appliedBefore) this.#forget(partition);
+      await this.#dedup.markSeen(partition, events);
+      return { applied: 0, duplicates: events.length, closed: 0 };
+    }
+    this.#adopt(partition, batchId, next!);
+    await this.#dedup.markSeen(partition, fresh);
+    return { applied: fresh.length, duplicates: events.length - fresh.length, closed: countClosed(written.sessions.sessions) };
+  }
+
+  /**
+   * Closes the partition's idle sessions. `wallClock` chooses the rule (see SweepRule): the
+   * periodic sweep uses it; the sweep that ends an import does not.
+   */
+  async sweep(partition: number, batchId: string, wallClock: boolean): Promise<BatchResult> {
+    const now = this.#clock();
+    const rule: SweepRule = wallClock ? { eventCutoffFrom: now, wallNow: now } : { eventCutoffFrom: now };
+    const stale = await this.#repository.closeStaleSessions(
+      partition,
+      now - this.#options.gapMs,
+      wallClock ? now - this.#options.gapMs : null,
+    );
+    let next: Map<string, UserSessions> | null = null;
+    const written = await this.#runBatch(batchId, partition, async (unit) => {
+      if (unit.status.applied) return null;
+      const swept = sweepSessions(this.#stateFor(partition, unit.status.cursor), rule, this.#options);
+      next = swept.next;
+      return { batchId, partition, events: 0, now, aggregate: EMPTY_AGGREGATE, sessions: { sessions: swept.closed, touched: [] } };
+    });
+    if (written === null) {
+      this.#forget(partition);
+      return { applied: 0, duplicates: 0, closed: stale };
+    }
+    this.#state.set(partition, next!);
+    this.#cursor.set(partition, batchId);
+    return { applied: 0, duplicates: 0, closed: written.sessions.sessions.length + stale };
+  }
+
+  /** Users and open sessions held in memory, for metrics and memory bounds. */
+  cachedUsers(): number {
+    let total = 0;
+    for (const state of this.#state.values()) total += state.size;
+    return total;
+  }
+
+  #runBatch(batchId: string, partition: number, plan: (unit: BatchUnit) => Promise<BatchWrite | null>) {
+    return this.#writes.run(() => this.#repository.runBatch(batchId, partition, plan));
+  }
+
+  #stateFor(partition: number, graphCursor: string | null): Map<string, UserSessions> {
+    if (graphCursor !== (this.#cursor.get(partition) ?? null)) this.#forget(partition);
+    let state = this.#state.get(partition);
+    if (state === undefined) {
+      state = new Map();
+      this.#state.set(partition, state);
+    }
+    return state;
+  }
+
+  #forget(partition: number): void {
+    this.#state.delete(partition);
+    this.#cursor.delete(partition);
+  }
+
+  /** The cached state plus, for users not cached, their open sessions read from the graph. */
+  async #withMissing(
+    state: Map<string, UserSessions>,
+    events: readonly NormalizedEvent[],
+    unit: BatchUnit,
+  ): Promise<Map<string, UserSessions>> {
+    const missing = new Set<string>();
+    for (const event of events) if (event.user !== undefined && !state.has(event.user)) missing.add(event.user);
+    if (missing.size === 0) return state;
+    const loaded = await unit.loadOpenSessions([...missing]);
+    const view = new Map(state);
+    for (const user of missing) view.set(user, loaded.get(user) ?? { current: null, late: null });
+    return view;
+  }
+
+  #adopt(partition: number, batchId: string, next: ReadonlyMap<string, UserSessions>): void {
+    const state = this.#state.get(partition) ?? new Map<string, UserSessions>();
+    for (const [user, cursors] of next) state.set(user, cursors);
+    this.#state.set(partition, state);
+    this.#cursor.set(partition, batchId);
+  }
+}
+
+function countClosed(sessions: ReadonlyArray<{ status: string }>): number {
+  return sessions.filter((s) => s.status === 'CLOSED').length;
+}

@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createGraphqlApi, GRAPHQL_PATH, type ApiLimits, type GraphqlApi } from './api/graphql-api.ts';
+import type { ApiRepositories } from './api/context.ts';
+import type { AlertPublisher, IndicatorCatalog, PeerGroupRecomputer, RiskChangePublisher } from './api/ports.ts';
+import { indicatorCatalogue } from './analytics/indicators/registry.ts';
+import { GraphAlertPublisher, PubSubRiskChangePublisher } from './api/publishers.ts';
+import { type PubSub, RedisPubSub } from './api/pubsub/redis-pubsub.ts';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator.ts';
+import { AdminTokenAuthenticator, type Authenticator, ChainAuthenticator } from './auth/authenticator.ts';
+import { type Config, describeConfig } from './config.ts';
+import { DomainError, ErrorCode } from './errors.ts';
+import { Metrics } from './http/metrics.ts';
+import { HttpServer } from './http/server.ts';
+import { ensureLocalNeo4j, type LocalNeo4j } from './infra/neo4j-local.ts';
+import { ensureRedis, type LocalRedis } from './infra/redis-local.ts';
+import { IngestService } from './ingest/ingest.service.ts';
+import { PipelineService } from './ingest/pipeline.service.ts';
+import type { Logger } from './logger.ts';
+import { EventDedup } from './queue/dedup.ts';
+import { IngestQueues } from './queue/ingest.queue.ts';
+import { PipelineWorkers } from './queue/pipeline.worker.ts';
+import { PeerGroupJobs } from './jobs/peer-groups.job.ts';
+import { Neo4jPeerGroupRepository } from './store/peer-group.repository.ts';
+import { Neo4jAlertRepository } from './store/alert.repository.ts';
+import { Neo4jApiKeyRepository } from './store/api-key.repository.ts';
+import { Neo4jAuditRepository } from './store/audit.repository.ts';
+import { Neo4jDeadLetterRepository } from './store/dead-letter.repository.ts';
+import { Neo4jEntityRepository } from './store/entity.repository.ts';
+import { Neo4jHrRepository } from './store/hr.repository.ts';
+import { Neo4jPeerGroupViewRepository } from './store/peer-group-view.repository.ts';
+import { Neo4jSessionRepository } from './store/session.repository.ts';
+import { createDriver, Neo4jExecutor } from './store/executor.ts';
+import { Neo4jIngestRepository } from './store/ingest.repository.ts';
+import { applyMigrations } from './store/migrations.ts';
+
+/**
+ * The composition root: configuration → Neo4j and Redis (found or started) → driver and
+ * repositories → services → workers and the HTTP edge. Everything else receives what it needs
+ * through its constructor; nothing else reads the environment or opens a connection.
+ */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  neo4jUri: string;
+  redisUrl: string;
+  executor: Neo4jExecutor;
+  redis: Redis;
+  queues: IngestQueues;
+  dedup: EventDedup;
+  deadLetters: Neo4jDeadLetterRepository;
+  ingest: IngestService;
+  pipeline: PipelineService;
+  workers: PipelineWorkers | null;
+  /** Prometheus metrics of this process (served by the HTTP edge at /metrics). */
+  metrics: Metrics;
+  /** Peer-group recomputation: periodic in a server, on demand through the API and CLI. */
+  peerGroups: { repository: Neo4jPeerGroupRepository; jobs: PeerGroupJobs };
+  /** Stops workers, then connections, then any server this process started. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Run the pipeline workers in this process. */
+  workers: boolean;
+  /** Keep a periodic wall-clock session sweep scheduled (the long-running server). */
+  scheduleSweeps?: boolean;
+  clock?: () => number;
+}
+
+/** How often idle sessions are swept in a running server, ms. */
+const SWEEP_EVERY_MS = 60_000;
+
+export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        log.warn({ err: error }, 'error while shutting down');
+      }
+    }
+  };
+  try {
+    log.debug({ config: describeConfig(config) }, 'configuration');
+    let localNeo4j: LocalNeo4j | null = null;
+    if (config.neo4j.uri === undefined) {
+      localNeo4j = await ensureLocalNeo4j({
+        dataDir: config.dataDir,
+        pageCache: config.neo4j.pageCache,
+        heap: config.neo4j.heap,
+        log: (message) => log.info(message),
+      });
+      closers.push(() => localNeo4j!.stop());
+      log.info({ uri: localNeo4j.uri, owned: localNeo4j.owned }, 'local Neo4j');
+    }
+    const neo4jUri = config.neo4j.uri ?? localNeo4j!.uri;
+
+    const localRedis: LocalRedis = await ensureRedis({
+      url: config.redis.url,
+      dataDir: config.dataDir,
+      log: (message) => log.info(message),
+    });
+    closers.push(() => localRedis.stop());
+
+    const executor = new Neo4jExecutor(
+      createDriver({ uri: neo4jUri, user: config.neo4j.user, password: config.neo4j.password, database: config.neo4j.database }),
+      config.neo4j.database,
+    );
+    closers.push(() => executor.close());
+    await executor.verify();
+    await applyMigrations(executor, log);
+
+    const redis = new Redis(localRedis.url, { maxRetriesPerRequest: 20, lazyConnect: false });
+    closers.push(() => redis.quit());
+    await warnWithoutPersistence(redis, log);
+
+    const connection = { url: localRedis.url, prefix: config.queue.prefix };
+    const queues = new IngestQueues(connection, config.queue.partitions);
+    closers.push(() => queues.close());
+    await queues.init();
+
+    const metrics = new Metrics(() => queues.depths());
+    const dedup = new EventDedup(redis, config.queue.prefix, config.queue.dedupTtlDays);
+    const deadLetters = new Neo4jDeadLetterRepository(executor);
+    const pipeline = new PipelineService({
+      repository: new Neo4jIngestRepository(executor),
+      dedup,
+      sessions: config.sessions,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const ingest = new IngestService({
+      queues,
+      dedup,
+      deadLetters,
+      batchSize: config.queue.batchSize,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+
+    let workers: PipelineWorkers | null = null;
+    if (options.workers) {
+      workers = new PipelineWorkers({
+        connection,
+        partitions: config.queue.partitions,
+        lockMs: config.queue.jobLockMs,
+        metrics,
+        pipeline,
+        deadLetters,
+        log,
+      });
+      workers.start();
+      // Workers close first so no batch is cut between its commit and its acknowledgement.
+      closers.push(() => workers!.close());
+    }
+    if (options.scheduleSweeps) await queues.scheduleSweeps(SWEEP_EVERY_MS);
+
+    const peerGroupRepository = new Neo4jPeerGroupRepository(executor);
+    const peerGroupJobs = new PeerGroupJobs({
+      connection,
+      deps: { repository: peerGroupRepository, log },
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(() => peerGroupJobs.close());
+    await peerGroupJobs.init();
+    if (options.workers) peerGroupJobs.start();
+    if (options.scheduleSweeps) await peerGroupJobs.schedule(config.peerGroups.everyMs);
+
+    return {
+      config,
+      log,
+      neo4jUri,
+      redisUrl: localRedis.url,
+      executor,
+      redis,
+      queues,
+      dedup,
+      deadLetters,
+      ingest,
+      pipeline,
+      workers,
+      metrics,
+      peerGroups: { repository: peerGroupRepository, jobs: peerGroupJobs },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Without persistence a Redis restart drops queued events; say so loudly. */
+async function warnWithoutPersistence(redis: Redis, log: Logger): Promise<void> {
+  try {
+    const reply = (await redis.config('GET', 'appendonly')) as string[];
+    if (reply[1] !== 'yes') {
+      log.warn('Redis runs without append-only persistence: events queued but not yet processed are lost if Redis restarts; enable appendonly in production');
+    }
+  } catch {
+    // CONFIG may be disabled on managed Redis; nothing to check then.
+  }
+}
+
+/** The bearer-token authenticator; without a configured admin token, a random one per run. */
+export function createAuthenticator(config: Config, log: Logger): Authenticator {
+  let token = config.adminToken;
+  if (token === undefined) {
+    if (config.env === 'production') {
+      throw new DomainError(ErrorCode.CONFIG_INVALID, 'RISKGRAPH_ADMIN_TOKEN must be set in production');
+    }
+    token = randomBytes(24).toString('base64url');
+    // Shown once so a developer can use the API; never persisted.
+    process.stderr.write(`riskgraph: no RISKGRAPH_ADMIN_TOKEN set; this run's admin token is ${token}\n`);
+  }
+  return new AdminTokenAuthenticator(token);
+}
+
+export interface Server {
+  runtime: Runtime;
+  http: HttpServer;
+  url: string;
+  /** The GraphQL API and what the rest of the product publishes through it. */
+  api: {
+    graphql: GraphqlApi;
+    pubsub: PubSub;
+    /** Scoring (issue 4) raises alerts through this. */
+    alerts: AlertPublisher;
+    /** Scoring (issue 4) announces risk score changes through this. */
+    riskChanges: RiskChangePublisher;
+  };
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  clock?: () => number;
+  /** The indicator catalogue shown by Query.indicators; the analytics registry by default. */
+  indicators?: IndicatorCatalog;
+  /** Overrides of the API limits (tests). */
+  apiLimits?: Partial<ApiLimits>;
+}
+
+/** Mutation.recomputePeerGroups through the peer-group job (shared by concurrent requests). */
+function peerGroupRecomputer(jobs: PeerGroupJobs): PeerGroupRecomputer {
+  return {
+    async recompute(wait) {
+      if (!wait) {
+        await jobs.runNow();
+        return { finished: false, buildId: null, activated: null, users: null, clustered: null };
+      }
+      const result = await jobs.runNow({ wait: true });
+      return { finished: true, buildId: result.buildId, activated: result.activated, users: result.users, clustered: result.clustered };
+    },
+  };
+}
+
+/** Query.indicators shows the analytics registry (its metadata; trigger statistics to come). */
+const REGISTRY_CATALOG: IndicatorCatalog = Object.freeze({ list: () => indicatorCatalogue() });
+
+/** `riskgraph serve`: API and workers in one process, drained on SIGTERM. */
+export async function startServer(config: Config, log: Logger, options: ServerOptions = {}): Promise<Server> {
+  const { indicators = REGISTRY_CATALOG, apiLimits, ...runtimeOptions } = options;
+  const runtime = await createRuntime(config, log, { workers: true, scheduleSweeps: true, ...runtimeOptions });
+  const clock = options.clock ?? Date.now;
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const { executor } = runtime;
+    // Its cache runs on wall-clock time, not the (possibly simulated) domain clock.
+    const apiKeyAuthenticator = new ApiKeyAuthenticator(new Neo4jApiKeyRepository(executor));
+    // The bootstrap admin token first (no graph read), then API keys; /ingest accepts both.
+    const authenticator = new ChainAuthenticator([createAuthenticator(config, log), apiKeyAuthenticator]);
+    const pubsub = new RedisPubSub({ redis: runtime.redis, prefix: config.queue.prefix, log });
+    closers.push(() => pubsub.close());
+    const repos: ApiRepositories = {
+      entities: new Neo4jEntityRepository(executor),
+      sessions: new Neo4jSessionRepository(executor),
+      peerGroups: new Neo4jPeerGroupViewRepository(executor),
+      alerts: new Neo4jAlertRepository(executor),
+      audit: new Neo4jAuditRepository(executor),
+      apiKeys: new Neo4jApiKeyRepository(executor),
+      hr: new Neo4jHrRepository(executor),
+      deadLetters: runtime.deadLetters,
+    };
+    const graphql = await createGraphqlApi({
+      services: {
+        repos,
+        ingest: runtime.ingest,
+        indicators,
+        peerGroups: peerGroupRecomputer(runtime.peerGroups.jobs),
+        pubsub,
+        apiKeyAuthenticator,
+        log,
+        clock,
+      },
+      authenticator,
+      env: config.env,
+      ...(apiLimits ? { limits: apiLimits } : {}),
+      log,
+    });
+    closers.push(() => graphql.close());
+    const http = new HttpServer({
+      authenticator,
+      metrics: runtime.metrics,
+      ingest: runtime.ingest,
+      maxBodyBytes: config.http.maxBodyBytes,
+      log,
+      health: [
+        { name: 'neo4j', check: () => runtime.executor.verify() },
+        { name: 'redis', check: async () => void (await runtime.redis.ping()) },
+      ],
+    });
+    http.mount(GRAPHQL_PATH, graphql.handler);
+    graphql.attachWebSocket(http.server);
+    const { url } = await http.listen(config.port, config.host);
+    log.info({ url }, 'riskgraph listening');
+    return {
+      runtime,
+      http,
+      url,
+      api: {
+        graphql,
+        pubsub,
+        alerts: new GraphAlertPublisher(repos.alerts, pubsub),
+        riskChanges: new PubSubRiskChangePublisher(pubsub),
+      },
+      close: async () => {
+        // WebSocket subscribers and pub/sub first, so the HTTP server can drain and close.
+        for (const closer of closers.reverse()) await closer().catch((error: unknown) => log.warn({ err: error }, 'error while shutting down'));
+        await http.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    for (const closer of closers.reverse()) await closer().catch(() => {});
+    await runtime.close();
+    throw error;
+  }
+}

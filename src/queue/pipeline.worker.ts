@@ -1,0 +1,128 @@
+import { type Job, Worker } from 'bullmq';
+import { isDomainError } from '../errors.ts';
+import { DEAD_LETTER_RAW_LIMIT, type DeadLetter } from '../events/event.ts';
+import type { BatchResult, PipelineService } from '../ingest/pipeline.service.ts';
+import type { Metrics } from '../http/metrics.ts';
+import type { Logger } from '../logger.ts';
+import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
+import type { EventsJobData, QueueConnection, SweepJobData } from './ingest.queue.ts';
+import { JobName, partitionQueueName } from './names.ts';
+
+/**
+ * BullMQ workers, one per partition queue, feeding the pipeline. A store or Redis that is
+ * briefly away is waited for inside the job (the job keeps its lock and its place, so the
+ * partition's order holds); any other failure fails the job, which BullMQ retries, and a job
+ * that exhausts its attempts turns its events into dead letters so nothing is silently lost.
+ */
+export class PipelineWorkers {
+  readonly #workers: Worker[] = [];
+  readonly #connection: QueueConnection;
+  readonly #partitions: number;
+  readonly #lockMs: number;
+  readonly #metrics: Pick<Metrics, 'eventsApplied' | 'eventsDuplicate' | 'sessionsClosed'> | undefined;
+  readonly #pipeline: PipelineService;
+  readonly #deadLetters: DeadLetterRepository;
+  readonly #log: Logger;
+  #closing = false;
+
+  constructor(deps: {
+    connection: QueueConnection;
+    partitions: number;
+    /** Lock on a batch, ms; a batch whose worker died is taken over after it lapses. */
+    lockMs: number;
+    /** Counts what the workers write; optional so the pipeline can run without the HTTP edge. */
+    metrics?: Pick<Metrics, 'eventsApplied' | 'eventsDuplicate' | 'sessionsClosed'>;
+    pipeline: PipelineService;
+    deadLetters: DeadLetterRepository;
+    log: Logger;
+  }) {
+    this.#lockMs = deps.lockMs;
+    this.#metrics = deps.metrics;
+    this.#connection = deps.connection;
+    this.#partitions = deps.partitions;
+    this.#pipeline = deps.pipeline;
+    this.#deadLetters = deps.deadLetters;
+    this.#log = deps.log;
+  }
+
+  start(): void {
+    for (let partition = 0; partition < this.#partitions; partition++) {
+      const worker = new Worker(partitionQueueName(partition), (job) => this.#process(partition, job), {
+        connection: { url: this.#connection.url, maxRetriesPerRequest: null },
+        prefix: this.#connection.prefix,
+        concurrency: 1,
+        lockDuration: this.#lockMs,
+        stalledInterval: Math.max(1000, Math.floor(this.#lockMs / 2)),
+        // A batch is retried after worker crashes this often before it fails (and is dead-lettered).
+        maxStalledCount: 5,
+      });
+      worker.on('failed', (job, error) => void this.#onFailed(job, error));
+      worker.on('error', (error) => this.#log.warn({ err: error, partition }, 'queue worker error'));
+      this.#workers.push(worker);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.all(this.#workers.map((worker) => worker.close()));
+  }
+
+  async #process(partition: number, job: Job): Promise<BatchResult> {
+    const batchId = job.id ?? `${partition}:${job.timestamp}`;
+    let result: BatchResult;
+    if (job.name === JobName.SWEEP) {
+      const data = job.data as SweepJobData;
+      result = await this.#retryTransient(() => this.#pipeline.sweep(partition, batchId, data.wallClock), job);
+    } else {
+      const data = job.data as EventsJobData;
+      result = await this.#retryTransient(() => this.#pipeline.applyBatch(partition, batchId, data.events), job);
+      this.#log.debug({ partition, batchId, ...result }, 'batch processed');
+    }
+    this.#metrics?.eventsApplied.inc(result.applied);
+    this.#metrics?.eventsDuplicate.inc(result.duplicates);
+    this.#metrics?.sessionsClosed.inc(result.closed);
+    return result;
+  }
+
+  async #retryTransient<T>(work: () => Promise<T>, job: Job): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (this.#closing || !isTransient(error)) throw error;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+        this.#log.warn({ err: error, job: job.id, attempt, delay }, 'store or queue unavailable; retrying batch');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (job === undefined) return;
+    const attempts = job.opts.attempts ?? 1;
+    this.#log.error({ err: error, job: job.id, attemptsMade: job.attemptsMade, attempts }, 'batch failed');
+    if (job.name !== JobName.EVENTS || job.attemptsMade < attempts) return;
+    const data = job.data as EventsJobData;
+    const at = Date.now();
+    const letters: DeadLetter[] = data.events.map((event) => ({
+      source: data.source,
+      line: 0,
+      reason: `pipeline failed after ${attempts} attempts: ${error.message}`,
+      raw: JSON.stringify(event).slice(0, DEAD_LETTER_RAW_LIMIT),
+      at,
+    }));
+    try {
+      await this.#deadLetters.insert(letters);
+    } catch (insertError) {
+      this.#log.error({ err: insertError, job: job.id }, 'could not record dead letters of a failed batch; the job stays in the failed set');
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  if (isDomainError(error)) return error.transient;
+  if (!(error instanceof Error)) return false;
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|ServiceUnavailable|SessionExpired/i.test(
+    `${error.name} ${error.message}`,
+  );
+}

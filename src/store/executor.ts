@@ -1,0 +1,139 @@
+import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import { DomainError, ErrorCode } from '../errors.ts';
+
+/**
+ * The one place that talks to the driver: a session per unit of work, always on a named
+ * database, closed in `finally`, driver errors mapped to domain errors. Building a query
+ * (the .cypher files and repositories) is kept apart from running it (here), as in
+ * neo4j/graphql's Executor.
+ */
+export interface Neo4jConnection {
+  uri: string;
+  user: string;
+  password: string | undefined;
+  database: string;
+}
+
+export function createDriver(connection: Neo4jConnection): Driver {
+  const auth = connection.password === undefined ? undefined : neo4j.auth.basic(connection.user, connection.password);
+  return neo4j.driver(connection.uri, auth, {
+    // Counts and epoch-millisecond timestamps stay far below 2^53, so plain numbers are exact.
+    disableLosslessIntegers: true,
+    maxConnectionPoolSize: 50,
+    connectionAcquisitionTimeout: 60_000,
+    // The driver retries transient failures (deadlocks, leader switches) of managed transactions.
+    maxTransactionRetryTime: 30_000,
+    logging: { level: 'error', logger: () => {} },
+  });
+}
+
+export class Neo4jExecutor {
+  readonly driver: Driver;
+  readonly database: string;
+  /** Statements run, for tests and metrics that count queries per request. */
+  queryCount = 0;
+
+  constructor(driver: Driver, database: string) {
+    this.driver = driver;
+    this.database = database;
+  }
+
+  read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    return this.#withSession('READ', (session) => session.executeRead(work));
+  }
+
+  write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    return this.#withSession('WRITE', (session) => session.executeWrite(work));
+  }
+
+  /** Run one statement in its own transaction and return its records as plain objects. */
+  async query<T = Record<string, unknown>>(
+    mode: 'READ' | 'WRITE',
+    statement: string,
+    params: Record<string, unknown> = {},
+  ): Promise<T[]> {
+    const work = async (tx: ManagedTransaction) => {
+      this.queryCount += 1;
+      const result = await tx.run(statement, toCypherParams(params));
+      return result.records.map((record) => record.toObject() as T);
+    };
+    return mode === 'READ' ? this.read(work) : this.write(work);
+  }
+
+  async verify(): Promise<void> {
+    try {
+      await this.driver.verifyConnectivity({ database: this.database });
+    } catch (error) {
+      throw mapNeo4jError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  async #withSession<T>(mode: 'READ' | 'WRITE', run: (session: ReturnType<Driver['session']>) => Promise<T>): Promise<T> {
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    try {
+      return await run(session);
+    } catch (error) {
+      throw mapNeo4jError(error);
+    } finally {
+      await session.close();
+    }
+  }
+}
+
+/** Run a statement inside a transaction a caller already holds, counting it. */
+export async function runIn<T = Record<string, unknown>>(
+  tx: ManagedTransaction,
+  statement: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
+  const result = await tx.run(statement, toCypherParams(params));
+  return result.records.map((record) => record.toObject() as T);
+}
+
+/**
+ * The driver sends every JavaScript number as a Cypher FLOAT, so counts, epoch-millisecond
+ * times and LIMITs would be stored and compared as floats. Whole numbers are sent as INTEGER
+ * instead (as BigInt, which the driver packs as INTEGER). A value that is conceptually a float
+ * but happens to be whole arrives as INTEGER; Cypher arithmetic mixes the two freely.
+ */
+export function toCypherParams(params: Record<string, unknown>): Record<string, unknown> {
+  return convert(params) as Record<string, unknown>;
+}
+
+function convert(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(convert);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key in value) out[key] = convert((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Cluster.NotALeader']);
+
+/** The one mapping from driver errors to domain errors. */
+export function mapNeo4jError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  if (error instanceof Neo4jError) {
+    if (UNAVAILABLE_CODES.has(error.code) || error.code.startsWith('Neo.TransientError.') || error.retryable) {
+      return new DomainError(ErrorCode.STORE_UNAVAILABLE, 'the graph store is unavailable', { cause: error });
+    }
+    if (error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+      return new DomainError(ErrorCode.STORE_CONFLICT, 'the change conflicts with existing data', { cause: error });
+    }
+    return new DomainError(ErrorCode.STORE_FAILED, `graph store error ${error.code}`, { cause: error });
+  }
+  if (error instanceof Error && /ECONNREFUSED|ECONNRESET|socket hang up/.test(error.message)) {
+    return new DomainError(ErrorCode.STORE_UNAVAILABLE, 'the graph store is unavailable', { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,47 @@
+import { parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { costLimitRule } from '../../../src/api/limits/cost-limit.rule.ts';
+import { depthLimitRule } from '../../../src/api/limits/depth-limit.rule.ts';
+import { allResolvers } from '../../../src/api/resolvers/index.ts';
+import { buildApiSchema } from '../../../src/api/schema.ts';
+
+const schema = buildApiSchema(allResolvers());
+const depthOf = (query: string, max = 100) => validate(schema, parse(query), [depthLimitRule(max)]);
+const costOf = (query: string, variables: Record<string, unknown> = {}, maxCost = 0) => {
+  const [error] = validate(schema, parse(query), [costLimitRule({ maxCost, variables })]);
+  return (error?.extensions.cost as number | undefined) ?? 0;
+};
+
+describe('the depth limit rule', () => {
+  it('counts nested fields through fragments and names the limit', () => {
+    const query = `query { user(id: "a") { ...U } } fragment U on User { manager { manager { key } } }`;
+    expect(depthOf(query, 4)).toEqual([]);
+    const [error] = depthOf(query, 3);
+    expect(error!.message).toBe('query depth limit exceeded: depth 4 is over the limit of 3');
+    expect(error!.extensions.code).toBe('QUERY_TOO_DEEP');
+  });
+
+  it('does not count introspection', () => {
+    expect(depthOf('{ __schema { types { fields { type { ofType { ofType { name } } } } } } }', 1)).toEqual([]);
+  });
+});
+
+describe('the cost limit rule', () => {
+  it('multiplies sub-selections by page sizes from literals, variables and defaults', () => {
+    // 1 (riskLeaderboard) + 10 × (1 edges + 1 node + 1 key) = 31
+    expect(costOf('{ riskLeaderboard(first: 10) { edges { node { key } } } }')).toBe(31);
+    expect(costOf('query ($n: Int!) { riskLeaderboard(first: $n) { edges { node { key } } } }', { n: 10 })).toBe(31);
+    // alerts without `first`: the default page size, 20 → 1 + 20 × 3
+    expect(costOf('{ alerts { edges { node { id } } } }')).toBe(61);
+    const nested = '{ riskLeaderboard(first: 100) { edges { node { sessions(first: 100) { edges { node { id } } } } } } }';
+    expect(costOf(nested)).toBe(1 + 100 * (1 + 1 + (1 + 100 * 3)));
+  });
+
+  it('reports which limit was exceeded, and passes under it', () => {
+    const query = '{ riskLeaderboard(first: 100) { edges { node { sessions(first: 100) { edges { node { id } } } } } } }';
+    const [error] = validate(schema, parse(query), [costLimitRule({ maxCost: 1000, variables: {} })]);
+    expect(error!.message).toMatch(/^query cost limit exceeded: estimated cost 30301 is over the limit of 1000/);
+    expect(error!.extensions.code).toBe('QUERY_TOO_COSTLY');
+    expect(validate(schema, parse(query), [costLimitRule({ maxCost: 30_301, variables: {} })])).toEqual([]);
+  });
+});
