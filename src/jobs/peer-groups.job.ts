@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import {
   AccessProfileSet,
   type PeerGroupKind,
@@ -9,6 +9,7 @@ import {
 } from '../analytics/peer-groups/peer-groups.ts';
 import type { Logger } from '../logger.ts';
 import type { QueueConnection } from '../queue/ingest.queue.ts';
+import { waitForJob } from '../queue/wait-for-job.ts';
 import { type PeerGroupRepository, profilePages } from '../store/peer-group.repository.ts';
 
 /**
@@ -125,7 +126,6 @@ export class PeerGroupJobs {
   readonly #clock: () => number;
   readonly #lockMs: number;
   readonly #queue: Queue<PeerGroupJobData, RecomputeResult>;
-  #events: Promise<QueueEvents> | null = null;
   #worker: Worker<PeerGroupJobData, RecomputeResult> | null = null;
 
   constructor(options: {
@@ -173,7 +173,7 @@ export class PeerGroupJobs {
   async runNow(options: { wait?: boolean; timeoutMs?: number } = {}): Promise<Job<PeerGroupJobData, RecomputeResult> | RecomputeResult> {
     const job = await this.#armRunNow();
     if (!options.wait) return job;
-    return job.waitUntilFinished(await this.#queueEvents(), options.timeoutMs);
+    return waitForJob<RecomputeResult>(this.#queue, job.id!, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), maxIntervalMs: 500 });
   }
 
   async #armRunNow(): Promise<Job<PeerGroupJobData, RecomputeResult>> {
@@ -224,19 +224,6 @@ export class PeerGroupJobs {
   async close(): Promise<void> {
     await this.#worker?.close();
     this.#worker = null;
-    const events = this.#events;
-    this.#events = null;
-    if (events !== null) await (await events).close();
     await this.#queue.close();
-  }
-
-  /** One QueueEvents listener, created on the first wait and shared by concurrent waits. */
-  #queueEvents(): Promise<QueueEvents> {
-    this.#events ??= (async () => {
-      const events = new QueueEvents(PeerGroupQueue.NAME, { connection: { url: this.#connection.url }, prefix: this.#connection.prefix });
-      await events.waitUntilReady();
-      return events;
-    })();
-    return this.#events;
   }
 }

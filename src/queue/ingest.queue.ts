@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Job, Queue, QueueEvents } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import type { NormalizedEvent } from '../events/event.ts';
 import type { BatchResult } from '../ingest/pipeline.service.ts';
 import { JobName, partitionQueueName } from './names.ts';
+import { waitForJob } from './wait-for-job.ts';
 
 export interface EventsJobData {
   events: NormalizedEvent[];
@@ -43,11 +44,8 @@ function batchJobOptions() {
 export class IngestQueues {
   readonly partitions: number;
   readonly #queues: Queue[];
-  readonly #events = new Map<number, QueueEvents>();
-  readonly #connection: QueueConnection;
 
   constructor(connection: QueueConnection, partitions: number) {
-    this.#connection = connection;
     this.partitions = partitions;
     this.#queues = Array.from(
       { length: partitions },
@@ -89,16 +87,7 @@ export class IngestQueues {
 
   /** Waits for a job to finish and returns what its worker reported. */
   async waitFor(partition: number, job: Job): Promise<BatchResult> {
-    let events = this.#events.get(partition);
-    if (events === undefined) {
-      events = new QueueEvents(partitionQueueName(partition), {
-        connection: { url: this.#connection.url },
-        prefix: this.#connection.prefix,
-      });
-      this.#events.set(partition, events);
-      await events.waitUntilReady();
-    }
-    return (await job.waitUntilFinished(events)) as BatchResult;
+    return waitForJob<BatchResult>(this.#queue(partition), job.id!);
   }
 
   /** Jobs waiting, active and delayed per partition, for health and metrics. */
@@ -118,7 +107,6 @@ export class IngestQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#events.values()].map((events) => events.close()));
     await Promise.all(this.#queues.map((queue) => queue.close()));
   }
 }
