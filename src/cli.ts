@@ -3,7 +3,7 @@
  * The `riskgraph` command. Thin: it parses arguments, loads the configuration and calls the
  * composition root (main.ts). Results go to stdout as JSON; logs and progress go to stderr.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -18,6 +18,8 @@ import { mergeByTime } from './ingest/merge-by-time.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime, startServer } from './main.ts';
 import { loadDemoData } from './demo.ts';
+import { runEvaluation } from './eval.ts';
+import { formatDetectionReport } from './analytics/evaluation/detection-report.ts';
 
 const program = new Command()
   .name('riskgraph')
@@ -90,6 +92,38 @@ program
   });
 
 program
+  .command('eval')
+  .description('ingest a labelled dataset into a fresh database and report detection metrics per scenario')
+  .requiredOption('--events <files...>', 'event files (several of one format are merged by time)')
+  .requiredOption('--labels <file>', 'attack labels CSV: user,scenario,start,end (ISO UTC)')
+  .option('--benign <file>', 'hard-negative labels CSV (same columns); default <labels>.benign.csv when present')
+  .addOption(new Option('-f, --format <format>', 'input format').choices([...INPUT_FORMATS]).default('ecs'))
+  .option('--out <file>', 'JSON report file', 'eval-results.json')
+  .option('--peer-groups-at <fraction>', 'share of the time span after which peer groups are built', parseFraction, 0.3)
+  .option('--wipe', 'allow emptying the database NEO4J_URI points at')
+  .action(async (opts: { events: string[]; labels: string; benign?: string; format: InputFormat; out: string; peerGroupsAt: number; wipe?: boolean }) => {
+    const config = loadConfig(process.env);
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    for (const file of [...opts.events, opts.labels]) statSync(file);
+    let benign = opts.benign;
+    if (benign === undefined) {
+      const guess = opts.labels.replace(/\.csv$/, '') + '.benign.csv';
+      if (existsSync(guess)) benign = guess;
+    }
+    const result = await runEvaluation(config, log, {
+      events: opts.events,
+      format: opts.format,
+      labels: opts.labels,
+      ...(benign === undefined ? {} : { benign }),
+      peerGroupsAt: opts.peerGroupsAt,
+      wipe: opts.wipe === true,
+      onProgress: (message) => process.stderr.write(`riskgraph eval: ${message}\n`),
+    });
+    writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${formatDetectionReport(result.report)}\n\nreport written to ${opts.out}\n`);
+  });
+
+program
   .command('neo4j')
   .description('start the local Neo4j in the foreground and print its bolt:// address')
   .action(async () => {
@@ -153,6 +187,12 @@ function parseInstant(value: string): number {
     throw new InvalidArgumentError('expected an ISO-8601 instant with Z or an offset');
   }
   return ms;
+}
+
+function parseFraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a fraction between 0 and 1');
+  return n;
 }
 
 function parsePositive(value: string): number {

@@ -7,7 +7,9 @@ import {
   sweepSessions,
 } from '../analytics/sessionizer.ts';
 import type { NormalizedEvent } from '../events/event.ts';
+import { EMPTY_ANALYSIS_WRITE } from '../store/analysis.repository.ts';
 import type { BatchUnit, BatchWrite, IngestRepository } from '../store/ingest.repository.ts';
+import type { AnalysisStage, PreparedAnalysis } from './analysis.stage.ts';
 import { Serial } from './serial.ts';
 
 /** What a worker reports for one batch. */
@@ -18,6 +20,10 @@ export interface BatchResult {
   duplicates: number;
   /** Sessions closed (sweeps). */
   closed: number;
+  /** Findings written (learning ones included). */
+  findings?: number;
+  /** Alerts raised. */
+  alerts?: number;
 }
 
 /** The subset of EventDedup the pipeline needs. */
@@ -48,8 +54,17 @@ export class PipelineService {
   /** The last batch this process committed, per partition. */
   readonly #cursor = new Map<number, string>();
   readonly #writes = new Serial();
+  readonly #analysis: AnalysisStage | null;
 
-  constructor(deps: { repository: IngestRepository; dedup: Dedup; sessions: SessionizerOptions; clock?: () => number }) {
+  constructor(deps: {
+    repository: IngestRepository;
+    dedup: Dedup;
+    sessions: SessionizerOptions;
+    /** The analytics step; without it the pipeline only builds the graph and sessions. */
+    analysis?: AnalysisStage | null;
+    clock?: () => number;
+  }) {
+    this.#analysis = deps.analysis ?? null;
     this.#repository = deps.repository;
     this.#dedup = deps.dedup;
     this.#options = deps.sessions;
@@ -60,6 +75,7 @@ export class PipelineService {
     let appliedBefore = false;
     let next: Map<string, UserSessions> | null = null;
     let fresh: NormalizedEvent[] = [];
+    let prepared: PreparedAnalysis | null = null;
     // One transaction per batch: the marker check, the reads the sessionizer needs and the
     // writes. The plan may run again if the driver retries; it only reads the cache.
     const written = await this.#runBatch(batchId, partition, async (unit) => {
@@ -73,7 +89,16 @@ export class PipelineService {
       const now = this.#clock();
       const step = sessionize(view, fresh, partition, this.#options, now);
       next = step.next;
-      return { batchId, partition, events: fresh.length, now, aggregate: aggregateBatch(fresh), sessions: step.changes };
+      prepared = this.#analysis === null ? null : await this.#analysis.prepare(partition, unit, fresh, step.eventSessions, step.changes.sessions, { checkpoint: false });
+      return {
+        batchId,
+        partition,
+        events: fresh.length,
+        now,
+        aggregate: aggregateBatch(fresh),
+        sessions: step.changes,
+        analysis: prepared?.write ?? EMPTY_ANALYSIS_WRITE,
+      };
     });
     if (written === null) {
       // Committed before (its worker died before acknowledging) or by another worker just now:
@@ -84,7 +109,15 @@ export class PipelineService {
     }
     this.#adopt(partition, batchId, next!);
     await this.#dedup.markSeen(partition, fresh);
-    return { applied: fresh.length, duplicates: events.length - fresh.length, closed: countClosed(written.sessions.sessions) };
+    const analysed = prepared as PreparedAnalysis | null;
+    await analysed?.committed();
+    return {
+      applied: fresh.length,
+      duplicates: events.length - fresh.length,
+      closed: countClosed(written.sessions.sessions),
+      findings: analysed?.write.anomalies.length ?? 0,
+      alerts: analysed?.write.alerts.length ?? 0,
+    };
   }
 
   /**
@@ -100,11 +133,22 @@ export class PipelineService {
       wallClock ? now - this.#options.gapMs : null,
     );
     let next: Map<string, UserSessions> | null = null;
+    let prepared: PreparedAnalysis | null = null;
     const written = await this.#runBatch(batchId, partition, async (unit) => {
       if (unit.status.applied) return null;
       const swept = sweepSessions(this.#stateFor(partition, unit.status.cursor), rule, this.#options);
       next = swept.next;
-      return { batchId, partition, events: 0, now, aggregate: EMPTY_AGGREGATE, sessions: { sessions: swept.closed, touched: [] } };
+      // A sweep also checkpoints the partition's profiles (it ends every import).
+      prepared = this.#analysis === null ? null : await this.#analysis.prepare(partition, unit, [], new Map(), swept.closed, { checkpoint: true });
+      return {
+        batchId,
+        partition,
+        events: 0,
+        now,
+        aggregate: EMPTY_AGGREGATE,
+        sessions: { sessions: swept.closed, touched: [] },
+        analysis: prepared?.write ?? EMPTY_ANALYSIS_WRITE,
+      };
     });
     if (written === null) {
       this.#forget(partition);
@@ -112,7 +156,16 @@ export class PipelineService {
     }
     this.#state.set(partition, next!);
     this.#cursor.set(partition, batchId);
-    return { applied: 0, duplicates: 0, closed: written.sessions.sessions.length + stale };
+    const analysed = prepared as PreparedAnalysis | null;
+    await analysed?.committed();
+    if (wallClock) await this.#analysis?.deliverOutbox(now - 30_000).catch(() => 0);
+    return {
+      applied: 0,
+      duplicates: 0,
+      closed: written.sessions.sessions.length + stale,
+      findings: analysed?.write.anomalies.length ?? 0,
+      alerts: analysed?.write.alerts.length ?? 0,
+    };
   }
 
   /** Users and open sessions held in memory, for metrics and memory bounds. */
@@ -139,6 +192,7 @@ export class PipelineService {
   #forget(partition: number): void {
     this.#state.delete(partition);
     this.#cursor.delete(partition);
+    this.#analysis?.forget(partition);
   }
 
   /** The cached state plus, for users not cached, their open sessions read from the graph. */

@@ -3,6 +3,7 @@ import { entityKey, parseEntityKey, type EntityType } from '../analytics/entitie
 import type { CloseReason, Session, SessionChanges, UserSessions } from '../analytics/sessionizer.ts';
 import { DomainError, ErrorCode } from '../errors.ts';
 import type { HrRecord } from '../events/event.ts';
+import { type AnalysisWrite, type LoadedUserRow, loadMalwareDevices, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
 import { cypher } from './cypher.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { type Neo4jExecutor, runIn } from './executor.ts';
@@ -16,6 +17,8 @@ export interface BatchWrite {
   now: number;
   aggregate: BatchAggregate;
   sessions: SessionChanges;
+  /** Findings, scores, timelines, risk, checkpoints and alerts of the batch. */
+  analysis: AnalysisWrite;
 }
 
 export interface BatchStatus {
@@ -30,6 +33,10 @@ export interface BatchUnit {
   status: BatchStatus;
   /** Open sessions of these users, by user, read in the batch's own transaction. */
   loadOpenSessions(users: readonly string[]): Promise<Map<string, UserSessions>>;
+  /** HR and peer context of `users`; for `withState` also the stored analysis state. */
+  loadUserAnalysis(users: readonly string[], withState: readonly string[], since: number): Promise<Map<string, LoadedUserRow>>;
+  /** Devices among `hosts` with malware on record. */
+  loadMalwareDevices(hosts: readonly string[]): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>>;
 }
 
 export interface IngestRepository {
@@ -62,7 +69,12 @@ export class Neo4jIngestRepository implements IngestRepository {
       return await this.#executor.write(async (tx) => {
         const [row] = await runIn<BatchStatus>(tx, cypher('batch-begin'), { batchId, partition });
         const status = { applied: row?.applied ?? false, cursor: row?.cursor ?? null };
-        const write = await plan({ status, loadOpenSessions: (users) => loadOpenSessions(tx, users) });
+        const write = await plan({
+          status,
+          loadOpenSessions: (users) => loadOpenSessions(tx, users),
+          loadUserAnalysis: (users, withState, since) => loadUserAnalysis(tx, users, withState, since),
+          loadMalwareDevices: (hosts) => loadMalwareDevices(tx, hosts),
+        });
         if (write === null) return null;
         if (status.applied) throw new DomainError(ErrorCode.STORE_CONFLICT, 'batch already applied');
         await writeBatch(tx, write);
@@ -117,6 +129,7 @@ async function writeBatch(tx: ManagedTransaction, write: BatchWrite): Promise<vo
   for (const [type, rows] of byEntityType(touched)) {
     await runIn(tx, cypher(`merge-touched-${type.toLowerCase()}`), { rows });
   }
+  await writeAnalysis(tx, write.analysis);
   await runIn(tx, cypher('batch-commit'), {
     batchId: write.batchId,
     partition: write.partition,

@@ -1,0 +1,516 @@
+/**
+ * The analytics step of the pipeline, between the pure core (analytics/analysis) and the
+ * store: per partition it caches each user's analysis state (profile, open findings, recent
+ * scored sessions, risk), loads what a batch needs inside the batch's transaction, runs
+ * `analyseBatch` on working copies, and hands back the writes plus what to do after the
+ * commit (adopt the copies, update trigger statistics, deliver alerts and risk changes).
+ *
+ * Exactly-once: the writes go into the batch's own transaction (anomaly ids are deterministic,
+ * alerts enter an outbox there); the cache is only replaced after the commit, so a retried
+ * transaction starts again from the same state. Profiles are checkpointed every
+ * `checkpointEvery` batches of a partition (and by every sweep); a restart resumes from the
+ * last checkpoint, losing at most that much learning, never an event.
+ */
+import type { AnalysisSettingsSource } from '../analytics/analysis-settings.ts';
+import {
+  type AnalysedSession,
+  analyseBatch,
+  type BatchAnalysis,
+  cloneUserAnalysis,
+  emptyUserAnalysis,
+  type UserAnalysis,
+  type UserContext,
+} from '../analytics/analysis/batch-analysis.ts';
+import { entityKey, type EntityType } from '../analytics/entities.ts';
+import {
+  type AlertCandidate,
+  DEFAULT_USER_RISK_CONFIG,
+  emptyTriggerStats,
+  type FusionFinding,
+  type Json,
+  type RiskLevel,
+  recordSession,
+  refitTriggerStats,
+  type TriggerStats,
+} from '../analytics/fusion/index.ts';
+import {
+  DATA_SOURCES,
+  type DataSource,
+  type HrStatus,
+  type MalwareFact,
+  type PeerFeatureStats,
+  type PeerGroupSummary,
+  summarisePeerFeature,
+} from '../analytics/indicators/context.ts';
+import type { Finding } from '../analytics/indicators/indicator.ts';
+import type { MaturityConfig } from '../analytics/maturity.ts';
+import { NUMERIC_FEATURES, type NumericFeature } from '../analytics/profiles/histogram.profile.ts';
+import { deserializeFromString, serializeToString } from '../analytics/profiles/profile.codec.ts';
+import { createUserProfile, typicalSessionValue } from '../analytics/profiles/user-profile.ts';
+import type { EmploymentStatus, NormalizedEvent } from '../events/event.ts';
+import type { Logger } from '../logger.ts';
+import type { AnalysisWrite, LoadedUserRow, Neo4jAnalysisRepository } from '../store/analysis.repository.ts';
+import type { BatchUnit } from '../store/ingest.repository.ts';
+import { createHash } from 'node:crypto';
+
+/** Where alerts and risk changes go once committed (Redis pub/sub in the runtime). */
+export interface ScoringPublisher {
+  alertRaised(alert: Record<string, unknown>): Promise<void>;
+  riskChanged(change: { user: string; previousScore: number; score: number; changedAt: number; reasons: readonly string[] }): Promise<void>;
+}
+
+export interface AnalysisStageOptions {
+  repository: Neo4jAnalysisRepository;
+  settings: AnalysisSettingsSource;
+  publisher: ScoringPublisher | null;
+  log: Logger;
+  clock: () => number;
+  /** The organisation's mail domains (mail elsewhere is external). */
+  internalDomains?: readonly string[];
+  maturity?: Partial<MaturityConfig>;
+  /** Checkpoint a partition's changed profiles every this many batches. Default 10. */
+  checkpointEvery?: number;
+  /** Timeline events kept per session per batch. Default 200. */
+  timelineCap?: number;
+}
+
+/** A batch's analysis, ready to write; `committed` runs after the transaction commits. */
+export interface PreparedAnalysis {
+  write: AnalysisWrite;
+  result: BatchAnalysis;
+  committed(): Promise<void>;
+}
+
+const PEER_FEATURES_TTL_MS = 10 * 60_000;
+/** Refit the trigger statistics after this many closed sessions (and at least hourly in data time). */
+const REFIT_EVERY_SESSIONS = 500;
+const TRIGGER_HALF_LIFE_MS = 30 * 86_400_000;
+const SAVE_TRIGGER_STATS_EVERY_MS = 60_000;
+
+export class AnalysisStage {
+  readonly #o: AnalysisStageOptions & { checkpointEvery: number; timelineCap: number; internalDomains: readonly string[] };
+  readonly #cache = new Map<number, Map<string, UserAnalysis>>();
+  readonly #dirty = new Map<number, Set<string>>();
+  readonly #sinceCheckpoint = new Map<number, number>();
+  #seenSources: Set<DataSource> | null = null;
+  #stats: TriggerStats | null = null;
+  #closedSinceRefit = 0;
+  #statsChanged = false;
+  #statsSavedAt = 0;
+  readonly #groupAccess = new Map<string, Promise<ReadonlyMap<string, number>>>();
+  readonly #groupFeatures = new Map<string, { at: number; features: Promise<Partial<Record<NumericFeature, PeerFeatureStats>>> }>();
+
+  constructor(options: AnalysisStageOptions) {
+    this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], ...options };
+  }
+
+  /** Drops the partition's cached state (another process wrote it). */
+  forget(partition: number): void {
+    this.#cache.delete(partition);
+    this.#dirty.delete(partition);
+    this.#sinceCheckpoint.delete(partition);
+  }
+
+  async prepare(
+    partition: number,
+    unit: BatchUnit,
+    events: readonly NormalizedEvent[],
+    eventSessions: ReadonlyMap<string, string>,
+    sessions: readonly AnalysedSession[],
+    options: { checkpoint: boolean },
+  ): Promise<PreparedAnalysis> {
+    const [seen, stats, settings] = await Promise.all([this.#sources(), this.#triggerStats(), this.#o.settings.current()]);
+    const cache = this.#cache.get(partition) ?? new Map<string, UserAnalysis>();
+    const userSet = new Set<string>();
+    for (const e of events) if (e.user !== undefined) userSet.add(e.user);
+    for (const s of sessions) userSet.add(s.user);
+    const users = [...userSet].sort();
+    const missing = users.filter((u) => !cache.has(u));
+    const dataTime = events.length > 0 ? events[events.length - 1]!.ts : Math.max(0, ...sessions.map((s) => s.lastTs));
+    const loaded = await unit.loadUserAnalysis(users, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
+    const hosts = [...new Set(events.flatMap((e) => (e.host === undefined ? [] : [e.host])))];
+    const malware = new Map<string, MalwareFact>();
+    for (const m of await unit.loadMalwareDevices(hosts)) malware.set(m.host, { malwareAt: m.malwareAt, signature: m.signature });
+    for (const e of events) {
+      if (e.category === 'malware' && e.host !== undefined && !malware.has(e.host)) malware.set(e.host, { malwareAt: e.ts, signature: e.action });
+    }
+
+    const working = new Map<string, UserAnalysis>();
+    const contexts = new Map<string, UserContext>();
+    for (const user of users) {
+      const cached = cache.get(user);
+      const row = loaded.get(user);
+      working.set(user, cached !== undefined ? cloneUserAnalysis(cached) : stateFromRow(user, row, this.#o.log));
+      contexts.set(user, { hr: hrFromRow(row), peerGroup: await this.#peerGroup(row) });
+    }
+    const seenSources = new Set(seen);
+    const now = this.#o.clock();
+    const result = analyseBatch({
+      events,
+      eventSessions,
+      sessions,
+      users: working,
+      contexts,
+      settings,
+      seenSources,
+      malwareDevices: malware,
+      internalDomains: this.#o.internalDomains,
+      ...(this.#o.maturity === undefined ? {} : { maturity: this.#o.maturity }),
+      triggerStats: stats,
+      now,
+    });
+
+    const newSources = [...seenSources].filter((s) => !seen.has(s)).sort();
+    const dirty = new Set([...(this.#dirty.get(partition) ?? []), ...users]);
+    const checkpoint = options.checkpoint || (this.#sinceCheckpoint.get(partition) ?? 0) + 1 >= this.#o.checkpointEvery;
+    const write: AnalysisWrite = {
+      anomalies: result.findings.map(anomalyRow),
+      sessionScores: [...result.sessions].map(([id, o]) => ({
+        id,
+        score: o.score.score,
+        shadowScore: o.shadowScore,
+        explanation: JSON.stringify(o.score),
+        scoredAt: now,
+        anomalyCount: o.anomalyCount,
+      })),
+      timeline: timelineRows(events, eventSessions, this.#o.timelineCap),
+      risks: [...result.users].map(([user, o]) => ({
+        user,
+        score: o.risk.score,
+        level: o.risk.level,
+        peak: o.peak,
+        updatedAt: o.risk.computedAt,
+        explanation: JSON.stringify(o.risk),
+        snapshot:
+          Math.abs(o.risk.score - o.previous) >= 1 || o.risk.level !== o.previousLevel
+            ? { at: o.risk.computedAt, score: o.risk.score, level: o.risk.level, previousScore: o.previous, reasons: riskReasons(result, user) }
+            : null,
+      })),
+      profiles: checkpoint
+        ? [...dirty].sort().map((user) => {
+            const state = working.get(user) ?? cache.get(user)!;
+            return { user, profile: serializeToString(state.profile), typical: typicalJson(state), at: now };
+          })
+        : [],
+      alerts: result.raise.map((c) => ({ ...c.alert, reasons: [...c.alert.reasons] })),
+      newSources,
+    };
+
+    return {
+      write,
+      result,
+      committed: async () => {
+        // Adopt: the batch is in the graph, so its state becomes the cache.
+        const target = this.#cache.get(partition) ?? new Map<string, UserAnalysis>();
+        for (const [user, state] of working) target.set(user, state);
+        this.#cache.set(partition, target);
+        if (checkpoint) {
+          this.#dirty.set(partition, new Set());
+          this.#sinceCheckpoint.set(partition, 0);
+        } else {
+          this.#dirty.set(partition, dirty);
+          this.#sinceCheckpoint.set(partition, (this.#sinceCheckpoint.get(partition) ?? 0) + 1);
+        }
+        for (const s of newSources) this.#seenSources?.add(s as DataSource);
+        this.#recordClosed(result, dataTime);
+        await this.#deliver(result.raise, result, now);
+        await this.#maybeSaveStats();
+      },
+    };
+  }
+
+  /** Delivers alerts a stopped process left in the outbox (raised before `before`). */
+  async deliverOutbox(before: number): Promise<number> {
+    const pending = await this.#o.repository.undeliveredAlerts(before);
+    if (pending.length === 0 || this.#o.publisher === null) return 0;
+    for (const alert of pending) await this.#o.publisher.alertRaised(alert);
+    await this.#o.repository.markAlertsDelivered(pending.map((a) => String(a.id)));
+    return pending.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.#statsChanged && this.#stats !== null) await this.#o.repository.saveTriggerStats(serializeTriggerStats(this.#stats), this.#o.clock());
+  }
+
+  #recordClosed(result: BatchAnalysis, dataTime: number): void {
+    if (this.#stats === null || result.closedSessions.length === 0) return;
+    for (const closed of result.closedSessions) recordSession(this.#stats, closed.user, closed.indicatorIds);
+    this.#closedSinceRefit += result.closedSessions.length;
+    this.#statsChanged = true;
+    const fittedAt = this.#stats.fittedAt;
+    if (this.#closedSinceRefit >= REFIT_EVERY_SESSIONS || (fittedAt !== null && dataTime - fittedAt >= 3_600_000)) {
+      this.#stats = refitTriggerStats(this.#stats, Math.max(dataTime, fittedAt ?? 0), TRIGGER_HALF_LIFE_MS);
+      this.#closedSinceRefit = 0;
+    }
+  }
+
+  async #maybeSaveStats(): Promise<void> {
+    if (!this.#statsChanged || this.#stats === null) return;
+    const now = Date.now();
+    if (now - this.#statsSavedAt < SAVE_TRIGGER_STATS_EVERY_MS) return;
+    this.#statsSavedAt = now;
+    this.#statsChanged = false;
+    try {
+      await this.#o.repository.saveTriggerStats(serializeTriggerStats(this.#stats), this.#o.clock());
+    } catch (error) {
+      this.#statsChanged = true;
+      this.#o.log.warn({ err: error }, 'could not checkpoint trigger statistics');
+    }
+  }
+
+  async #deliver(raise: readonly AlertCandidate[], result: BatchAnalysis, now: number): Promise<void> {
+    const publisher = this.#o.publisher;
+    if (publisher === null) return;
+    try {
+      for (const c of raise) await publisher.alertRaised({ ...c.alert, status: 'OPEN' });
+      await this.#o.repository.markAlertsDelivered(raise.map((c) => c.alert.id));
+      for (const [user, o] of result.users) {
+        await publisher.riskChanged({ user, previousScore: o.previous, score: o.risk.score, changedAt: now, reasons: riskReasons(result, user) });
+      }
+    } catch (error) {
+      // The alerts stay in the outbox; the periodic sweep delivers them.
+      this.#o.log.warn({ err: error }, 'could not deliver alerts or risk changes now; the outbox keeps the alerts');
+    }
+  }
+
+  async #sources(): Promise<Set<DataSource>> {
+    if (this.#seenSources === null) {
+      const stored = await this.#o.repository.dataSources();
+      this.#seenSources = new Set(stored.filter((s): s is DataSource => (DATA_SOURCES as readonly string[]).includes(s)));
+    }
+    return this.#seenSources;
+  }
+
+  async #triggerStats(): Promise<TriggerStats> {
+    if (this.#stats === null) {
+      const stored = await this.#o.repository.loadTriggerStats();
+      this.#stats = stored === null ? emptyTriggerStats() : deserializeTriggerStats(stored);
+    }
+    return this.#stats;
+  }
+
+  async #peerGroup(row: LoadedUserRow | undefined): Promise<PeerGroupSummary | null> {
+    if (row === undefined || row.groups.length === 0) return null;
+    const group = [...row.groups].sort((a, b) => Number(a.kind !== 'behaviour') - Number(b.kind !== 'behaviour') || (b.degree ?? 0) - (a.degree ?? 0))[0]!;
+    let access = this.#groupAccess.get(group.id);
+    if (access === undefined) {
+      access = this.#o.repository.peerGroupAccess(group.id).then((rows) => {
+        const map = new Map<string, number>();
+        for (const r of rows) map.set(entityKey({ type: r.type as EntityType, id: r.id }), r.members);
+        return map;
+      });
+      access.catch(() => this.#groupAccess.delete(group.id));
+      this.#groupAccess.set(group.id, access);
+    }
+    const now = Date.now();
+    let features = this.#groupFeatures.get(group.id);
+    if (features === undefined || now - features.at > PEER_FEATURES_TTL_MS) {
+      const promise = this.#o.repository.peerGroupTypicals(group.id).then(summariseTypicals);
+      promise.catch(() => this.#groupFeatures.delete(group.id));
+      features = { at: now, features: promise };
+      this.#groupFeatures.set(group.id, features);
+    }
+    return {
+      groupId: group.id,
+      name: group.label ?? group.id,
+      kind: group.kind === 'behaviour' ? 'behaviour' : 'organisation',
+      degree: group.degree ?? 1,
+      size: Math.max(0, (group.size ?? 1) - 1),
+      accessedBy: await access,
+      features: await features.features,
+    };
+  }
+}
+
+function riskReasons(result: BatchAnalysis, user: string): string[] {
+  const reasons: string[] = [];
+  for (const [, o] of result.sessions) {
+    if (o.score.userId !== user) continue;
+    for (const c of o.score.contributions) if (c.unscored === null && c.value > 0) reasons.push(`${c.reason} (+${c.value})`);
+  }
+  return reasons.slice(0, 5);
+}
+
+function summariseTypicals(rows: ReadonlyArray<{ user: string; typical: string }>): Partial<Record<NumericFeature, PeerFeatureStats>> {
+  const values = new Map<NumericFeature, number[]>();
+  for (const row of rows) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(row.typical) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    for (const feature of NUMERIC_FEATURES) {
+      const v = parsed[feature];
+      if (typeof v === 'number' && Number.isFinite(v)) values.set(feature, [...(values.get(feature) ?? []), v]);
+    }
+  }
+  const out: Partial<Record<NumericFeature, PeerFeatureStats>> = {};
+  for (const [feature, list] of values) out[feature] = summarisePeerFeature(list);
+  return out;
+}
+
+function typicalJson(state: UserAnalysis): string {
+  const out: Record<string, number> = {};
+  if (state.profile.sessions === 0) return JSON.stringify(out);
+  for (const feature of NUMERIC_FEATURES) out[feature] = typicalSessionValue(state.profile, feature);
+  return JSON.stringify(out);
+}
+
+function hrFromRow(row: LoadedUserRow | undefined): HrStatus | null {
+  if (row === undefined || row.status === null) return null;
+  const hr: HrStatus = { status: row.status as EmploymentStatus };
+  if (row.effectiveDate !== null) hr.effectiveDate = row.effectiveDate;
+  if (row.lastDay !== null) hr.lastDay = row.lastDay;
+  if (row.title !== null) hr.title = row.title;
+  if (row.department !== null) hr.department = row.department;
+  return hr;
+}
+
+function stateFromRow(user: string, row: LoadedUserRow | undefined, log: Logger): UserAnalysis {
+  let profile = createUserProfile(user);
+  if (row?.profile) {
+    try {
+      profile = deserializeFromString(row.profile);
+    } catch (error) {
+      // A checkpoint we cannot read (a format change): start the baseline again rather than stop ingesting.
+      log.warn({ err: error, user }, 'unreadable profile checkpoint; the baseline restarts');
+    }
+  }
+  const state = emptyUserAnalysis(profile);
+  if (row === undefined) return state;
+  state.risk = { score: row.riskScore ?? 0, level: (row.riskLevel as RiskLevel | null) ?? 'LOW', peak: row.peakRiskScore ?? row.riskScore ?? 0 };
+  state.recent = row.recent.map((r) => ({ sessionId: r.sessionId, score: r.score, endedAt: r.endedAt }));
+  for (const a of row.open) {
+    const finding = fusionFromAnomaly(user, a);
+    if (finding === null) continue;
+    const list = state.openFindings.get(finding.sessionId) ?? [];
+    list.push(finding);
+    state.openFindings.set(finding.sessionId, list);
+  }
+  return state;
+}
+
+function fusionFromAnomaly(user: string, a: Record<string, unknown>): FusionFinding | null {
+  if (typeof a.sessionId !== 'string' || typeof a.indicatorId !== 'string') return null;
+  let evidence: Json = null;
+  try {
+    evidence = JSON.parse(String(a.evidence)) as Json;
+  } catch {
+    evidence = null;
+  }
+  const ev = (evidence ?? {}) as { peer?: { degree?: number }; observed?: { label?: string; value?: unknown } };
+  const out: FusionFinding = {
+    indicatorId: a.indicatorId,
+    anchorScore: Number(a.anchorScore ?? 0),
+    learning: a.learning === true,
+    reason: String(a.reason ?? ''),
+    evidence,
+    eventIds: Array.isArray(a.eventIds) ? (a.eventIds as string[]) : [],
+    userId: user,
+    sessionId: a.sessionId,
+    ts: Number(a.at ?? 0),
+    exfiltration: a.exfiltration === true,
+  };
+  if (typeof ev.peer?.degree === 'number') out.peerDegree = ev.peer.degree;
+  if (typeof a.pValue === 'number') out.pValue = a.pValue;
+  if (typeof a.fact === 'string') out.fact = a.fact;
+  if (ev.observed?.label === 'asset' && typeof ev.observed.value === 'string') out.assets = [ev.observed.value];
+  return out;
+}
+
+/** A deterministic id: the same finding of a replayed batch is the same node. */
+export function anomalyId(f: Finding): string {
+  const key = [f.indicatorId, f.user, f.sessionId ?? '', String(f.at), ...f.evidence.eventIds, String(f.evidence.observed.value)].join('\u0000');
+  return `anomaly-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+}
+
+function anomalyRow(f: Finding): { id: string; sessionId: string | null; props: Record<string, unknown> } {
+  const test = f.evidence.test;
+  return {
+    id: anomalyId(f),
+    sessionId: f.sessionId,
+    props: {
+      indicatorId: f.indicatorId,
+      family: f.family,
+      title: f.title,
+      user: f.user,
+      sessionId: f.sessionId,
+      at: f.at,
+      evaluatedAt: f.evaluatedAt,
+      learning: f.learning,
+      anchorScore: f.anchorScore,
+      testKind: f.testKind,
+      pValue: test.kind === 'p-value' ? test.pValue : null,
+      fact: test.kind === 'fact' ? test.fact : null,
+      reason: f.reason,
+      evidence: JSON.stringify(f.evidence),
+      eventIds: f.evidence.eventIds,
+      exfiltration: f.exfiltration,
+      amplifiers: f.amplifiers,
+    },
+  };
+}
+
+function timelineRows(events: readonly NormalizedEvent[], eventSessions: ReadonlyMap<string, string>, cap: number) {
+  const bySession = new Map<string, NormalizedEvent[]>();
+  for (const e of events) {
+    const id = eventSessions.get(e.id);
+    if (id === undefined) continue;
+    const list = bySession.get(id);
+    if (list === undefined) bySession.set(id, [e]);
+    else list.push(e);
+  }
+  return [...bySession].map(([sessionId, list]) => ({
+    sessionId,
+    seq: list[0]!.ts,
+    events: JSON.stringify(list.slice(0, cap).map(compactEvent)),
+    omitted: Math.max(0, list.length - cap),
+  }));
+}
+
+function compactEvent(e: NormalizedEvent): Record<string, unknown> {
+  const target = e.asset ?? e.app ?? e.domain ?? e.url ?? e.filePath ?? e.emailTo?.join(', ') ?? e.host ?? null;
+  const targetType = e.asset !== undefined ? 'Asset' : e.app !== undefined ? 'Application' : e.domain !== undefined ? 'Domain' : e.url !== undefined ? 'Url' : e.filePath !== undefined ? 'File' : e.emailTo !== undefined ? 'Email' : e.host !== undefined ? 'Device' : null;
+  return {
+    id: e.id,
+    ts: e.ts,
+    category: e.category,
+    action: e.action,
+    outcome: e.outcome,
+    target,
+    targetType,
+    ip: e.ip ?? null,
+    country: e.country ?? null,
+    city: e.city ?? null,
+    bytesIn: e.bytesIn ?? null,
+    bytesOut: e.bytesOut ?? null,
+  };
+}
+
+function serializeTriggerStats(stats: TriggerStats): string {
+  return JSON.stringify({
+    fittedAt: stats.fittedAt,
+    population: { sessions: stats.population.sessions, triggers: [...stats.population.triggers] },
+    users: [...stats.users].map(([u, c]) => [u, c.sessions, [...c.triggers]]),
+    populationRate: [...stats.populationRate],
+    unseenRate: stats.unseenRate,
+  });
+}
+
+function deserializeTriggerStats(text: string): TriggerStats {
+  const o = JSON.parse(text) as {
+    fittedAt: number | null;
+    population: { sessions: number; triggers: Array<[string, number]> };
+    users: Array<[string, number, Array<[string, number]>]>;
+    populationRate: Array<[string, number]>;
+    unseenRate: number;
+  };
+  return {
+    fittedAt: o.fittedAt,
+    population: { sessions: o.population.sessions, triggers: new Map(o.population.triggers) },
+    users: new Map(o.users.map(([u, sessions, triggers]) => [u, { sessions, triggers: new Map(triggers) }])),
+    populationRate: new Map(o.populationRate),
+    unseenRate: o.unseenRate,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The analytics' state and results in the graph: what a batch reads about its users (HR,
+ * peer groups, profile checkpoints, stored risk, open findings), what it writes (anomalies,
+ * session scores and explanations, timelines, user risk and its history, profile checkpoints,
+ * alerts into the outbox), and the deployment-wide pieces (data sources seen, trigger
+ * statistics). Rows arrive store-shaped from the pipeline; JSON blobs are strings.
+ */
+import type { ManagedTransaction } from 'neo4j-driver';
+import { cypher } from './cypher.ts';
+import { type Neo4jExecutor, runIn } from './executor.ts';
+
+export interface LoadedUserRow {
+  user: string;
+  status: string | null;
+  effectiveDate: number | null;
+  lastDay: number | null;
+  title: string | null;
+  department: string | null;
+  groups: Array<{ id: string; label: string | null; kind: string | null; size: number | null; degree: number | null }>;
+  profile: string | null;
+  riskScore: number | null;
+  riskLevel: string | null;
+  peakRiskScore: number | null;
+  recent: Array<{ sessionId: string; score: number; endedAt: number }>;
+  open: Array<Record<string, unknown>>;
+}
+
+export interface AnomalyRow {
+  id: string;
+  sessionId: string | null;
+  props: Record<string, unknown>;
+}
+
+export interface SessionScoreRow {
+  id: string;
+  score: number;
+  shadowScore: number;
+  explanation: string;
+  scoredAt: number;
+  anomalyCount: number;
+}
+
+export interface TimelineRow {
+  sessionId: string;
+  seq: number;
+  events: string;
+  omitted: number;
+}
+
+export interface UserRiskRow {
+  user: string;
+  score: number;
+  level: string;
+  peak: number;
+  updatedAt: number;
+  explanation: string;
+  snapshot: { at: number; score: number; level: string; previousScore: number; reasons: string[] } | null;
+}
+
+export interface ProfileRow {
+  user: string;
+  profile: string;
+  typical: string;
+  at: number;
+}
+
+export interface AlertRow {
+  id: string;
+  severity: string;
+  raisedAt: number;
+  user: string;
+  session: string | null;
+  reasons: readonly string[];
+  score: number;
+}
+
+/** Everything the analytics write in a batch's transaction. */
+export interface AnalysisWrite {
+  anomalies: AnomalyRow[];
+  sessionScores: SessionScoreRow[];
+  timeline: TimelineRow[];
+  risks: UserRiskRow[];
+  profiles: ProfileRow[];
+  alerts: AlertRow[];
+  /** Data sources first seen in this batch. */
+  newSources: string[];
+}
+
+export const EMPTY_ANALYSIS_WRITE: AnalysisWrite = Object.freeze({
+  anomalies: [],
+  sessionScores: [],
+  timeline: [],
+  risks: [],
+  profiles: [],
+  alerts: [],
+  newSources: [],
+}) as unknown as AnalysisWrite;
+
+export async function loadUserAnalysis(
+  tx: ManagedTransaction,
+  users: readonly string[],
+  withState: readonly string[],
+  since: number,
+): Promise<Map<string, LoadedUserRow>> {
+  const out = new Map<string, LoadedUserRow>();
+  if (users.length === 0) return out;
+  const rows = await runIn<LoadedUserRow>(tx, cypher('load-user-analysis'), { users, withState, since });
+  for (const row of rows) out.set(row.user, row);
+  return out;
+}
+
+export async function loadMalwareDevices(
+  tx: ManagedTransaction,
+  hosts: readonly string[],
+): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>> {
+  if (hosts.length === 0) return [];
+  return runIn(tx, cypher('load-malware-devices'), { hosts });
+}
+
+/** The analytics' statements of a batch, after its sessions and users are written. */
+export async function writeAnalysis(tx: ManagedTransaction, write: AnalysisWrite): Promise<void> {
+  if (write.sessionScores.length > 0) await runIn(tx, cypher('score-sessions'), { rows: write.sessionScores });
+  if (write.anomalies.length > 0) await runIn(tx, cypher('write-anomalies'), { rows: write.anomalies });
+  if (write.timeline.length > 0) await runIn(tx, cypher('write-timeline'), { rows: write.timeline });
+  if (write.risks.length > 0) await runIn(tx, cypher('update-user-risk'), { rows: write.risks });
+  if (write.profiles.length > 0) await runIn(tx, cypher('checkpoint-profiles'), { rows: write.profiles });
+  if (write.alerts.length > 0) await runIn(tx, cypher('record-alerts-outbox'), { rows: write.alerts });
+  if (write.newSources.length > 0) await runIn(tx, cypher('merge-data-sources'), { sources: write.newSources });
+}
+
+/** Deployment-wide analytics state outside batch transactions. */
+export class Neo4jAnalysisRepository {
+  readonly #executor: Neo4jExecutor;
+
+  constructor(executor: Neo4jExecutor) {
+    this.#executor = executor;
+  }
+
+  async dataSources(): Promise<string[]> {
+    const [row] = await this.#executor.query<{ sources: string[] }>('WRITE', cypher('merge-data-sources'), { sources: [] });
+    return row?.sources ?? [];
+  }
+
+  async loadTriggerStats(): Promise<string | null> {
+    const [row] = await this.#executor.query<{ state: string }>('READ', cypher('trigger-stats-load'), {});
+    return row?.state ?? null;
+  }
+
+  async saveTriggerStats(state: string, savedAt: number): Promise<void> {
+    await this.#executor.query('WRITE', cypher('trigger-stats-save'), { state, savedAt });
+  }
+
+  async peerGroupAccess(groupId: string): Promise<Array<{ type: string; id: string; members: number }>> {
+    return this.#executor.query('READ', cypher('peer-group-access'), { groupId });
+  }
+
+  async peerGroupTypicals(groupId: string): Promise<Array<{ user: string; typical: string }>> {
+    return this.#executor.query('READ', cypher('peer-group-typicals'), { groupId });
+  }
+
+  async markAlertsDelivered(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#executor.query('WRITE', cypher('alerts-mark-delivered'), { ids });
+  }
+
+  async undeliveredAlerts(before: number, limit = 100): Promise<Array<Record<string, unknown>>> {
+    const rows = await this.#executor.query<{ alert: Record<string, unknown> }>('READ', cypher('alerts-undelivered'), { before, limit });
+    return rows.map((r) => r.alert);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The analysis of one batch, pure, with known answers: findings from events and from closed
+ * sessions, fusion into session scores whose explanation adds up, user risk, the alert policy
+ * per mode, HR records taking effect inside a batch, and determinism.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../../src/analytics/analysis-settings.ts';
+import {
+  type AnalysedSession,
+  analyseBatch,
+  type BatchAnalysisInput,
+  cloneUserAnalysis,
+  emptyUserAnalysis,
+  type UserAnalysis,
+  type UserContext,
+} from '../../../src/analytics/analysis/batch-analysis.ts';
+import { DEFAULT_ALERT_CONFIG, emptyTriggerStats } from '../../../src/analytics/fusion/index.ts';
+import { DATA_SOURCES, type DataSource } from '../../../src/analytics/indicators/context.ts';
+import { createUserProfile } from '../../../src/analytics/profiles/user-profile.ts';
+import type { NormalizedEvent } from '../../../src/events/event.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const T = Date.UTC(2024, 2, 20); // Wednesday
+const SESSION = 'sess-1';
+
+function ev(id: string, ts: number, fields: Partial<NormalizedEvent> = {}): NormalizedEvent {
+  return { id, ts, category: 'network', action: 'app_access', outcome: 'success', user: 'tom', host: 'WS-1', ...fields };
+}
+
+function session(status: 'OPEN' | 'CLOSED', start: number, last: number, eventCount: number): AnalysedSession {
+  return { id: SESSION, user: 'tom', start, lastTs: last, end: status === 'CLOSED' ? last : null, eventCount, failures: 0, status };
+}
+
+function input(events: NormalizedEvent[], overrides: Partial<BatchAnalysisInput> = {}): BatchAnalysisInput {
+  const users = new Map<string, UserAnalysis>([['tom', emptyUserAnalysis(createUserProfile('tom'))]]);
+  const contexts = new Map<string, UserContext>([
+    ['tom', { hr: { status: 'TERMINATED', effectiveDate: T - DAY, lastDay: T - 2 * DAY }, peerGroup: null }],
+  ]);
+  return {
+    events,
+    eventSessions: new Map(events.map((e) => [e.id, SESSION])),
+    sessions: [session('OPEN', events[0]!.ts, events.at(-1)!.ts, events.length)],
+    users,
+    contexts,
+    settings: DEFAULT_ANALYSIS_SETTINGS,
+    seenSources: new Set<DataSource>(DATA_SOURCES),
+    malwareDevices: new Map(),
+    internalDomains: ['example.com'],
+    triggerStats: emptyTriggerStats(),
+    now: T + DAY,
+    ...overrides,
+  };
+}
+
+const afterTermination = () => [
+  ev('e1', T + 9 * HOUR, { category: 'authentication', action: 'logon' }),
+  ev('e2', T + 9 * HOUR + 60_000, { app: 'payroll' }),
+  ev('e3', T + 9 * HOUR + 120_000, { asset: 'HR-DB-01' }),
+];
+
+describe('analyseBatch', () => {
+  it('finds activity after termination, scores the session so its explanation adds up, and raises a session alert', () => {
+    const out = analyseBatch(input(afterTermination()));
+    const facts = out.findings.filter((f) => f.indicatorId === 'activity-after-termination');
+    expect(facts.map((f) => f.evidence.eventIds[0])).toEqual(['e1', 'e2', 'e3']);
+    expect(facts.every((f) => !f.learning && f.sessionId === SESSION)).toBe(true);
+
+    const scored = out.sessions.get(SESSION)!;
+    const sum = scored.score.contributions.reduce((a, c) => a + Math.round(c.value * 100), 0) / 100;
+    expect(scored.score.score).toBeCloseTo(sum, 10);
+    // Three facts with anchor 60 at full weight (nothing has fired often yet): 180 points.
+    expect(scored.score.contributions.filter((c) => c.indicatorId === 'activity-after-termination').map((c) => c.value)).toEqual([60, 60, 60]);
+    expect(scored.score.score).toBeGreaterThanOrEqual(180);
+
+    const risk = out.users.get('tom')!;
+    expect(risk.previous).toBe(0);
+    expect(risk.risk.score).toBeGreaterThan(75);
+    expect(risk.risk.level).toBe('CRITICAL');
+    expect(out.raise.map((a) => a.kind).sort()).toEqual(['session', 'user']);
+    expect(out.raise.every((a) => a.alert.user === 'tom')).toBe(true);
+    expect(out.wouldRaise).toEqual([]);
+  });
+
+  it('raises nothing in learning mode but says what enforcement would have raised', () => {
+    const out = analyseBatch(input(afterTermination(), { settings: { ...DEFAULT_ANALYSIS_SETTINGS, mode: 'learning' } }));
+    expect(out.findings.length).toBeGreaterThanOrEqual(3);
+    expect(out.findings.every((f) => f.learning)).toBe(true);
+    expect(out.sessions.get(SESSION)!.score.score).toBe(0);
+    expect(out.sessions.get(SESSION)!.shadowScore).toBeGreaterThanOrEqual(180);
+    expect(out.raise).toEqual([]);
+    expect(out.wouldRaise.map((a) => a.kind)).toContain('session');
+  });
+
+  it('lets an HR record in the batch take effect for the events after it, not before', () => {
+    const events = [
+      ev('a1', T + 8 * HOUR, { category: 'authentication', action: 'logon' }),
+      ev('hr', T + 8 * HOUR + 1000, { category: 'iam', action: 'hr_update', hr: { userId: 'tom', status: 'TERMINATED', effectiveDate: T, lastDay: T - DAY } }),
+      ev('a2', T + 9 * HOUR, { app: 'payroll' }),
+    ];
+    const base = input(events);
+    base.contexts.set('tom', { hr: { status: 'ACTIVE' }, peerGroup: null });
+    const out = analyseBatch(base);
+    expect(out.findings.filter((f) => f.indicatorId === 'activity-after-termination').map((f) => f.evidence.eventIds[0])).toEqual(['a2']);
+  });
+
+  it('evaluates a closed session on its features: a departing employee copying files to USB', () => {
+    const notice = { status: 'NOTICE_GIVEN' as const, effectiveDate: T - 3 * DAY, lastDay: T + 10 * DAY };
+    const events = [
+      ev('u1', T + 10 * HOUR, { category: 'authentication', action: 'logon' }),
+      ev('u2', T + 10 * HOUR + 60_000, { category: 'host', action: 'usb_connect' }),
+      ...Array.from({ length: 5 }, (_, i) => ev(`f${i}`, T + 10 * HOUR + (2 + i) * 60_000, { category: 'file', action: 'file_copy', filePath: `E:/x${i}.xlsx`, fileSize: 5_000_000 })),
+      ev('u9', T + 11 * HOUR, { category: 'authentication', action: 'logoff' }),
+    ];
+    const base = input(events, { sessions: [session('CLOSED', events[0]!.ts, events.at(-1)!.ts, events.length)] });
+    base.contexts.set('tom', { hr: notice, peerGroup: null });
+    const out = analyseBatch(base);
+    const departing = out.findings.filter((f) => f.indicatorId === 'departing-employee-activity');
+    expect(departing).toHaveLength(1);
+    expect(departing[0]!.sessionId).toBe(SESSION);
+    expect(out.closedSessions).toEqual([{ user: 'tom', sessionId: SESSION, indicatorIds: expect.arrayContaining(['departing-employee-activity']) }]);
+    // The closed session's features were learnt and removed from the open ones.
+    const tom = base.users.get('tom')!;
+    expect(tom.profile.open).toEqual([]);
+    expect(tom.profile.sessions).toBe(1);
+    expect(tom.openFindings.has(SESSION)).toBe(false);
+  });
+
+  it('is deterministic: the same state and batch give the same findings, scores and risk', () => {
+    const first = input(afterTermination());
+    const again = { ...first, users: new Map([...first.users].map(([u, s]) => [u, cloneUserAnalysis(s)])), contexts: new Map(first.contexts), seenSources: new Set(first.seenSources) };
+    const a = analyseBatch(first);
+    const b = analyseBatch(again);
+    expect(b.findings).toEqual(a.findings);
+    expect([...b.sessions]).toEqual([...a.sessions]);
+    expect([...b.users]).toEqual([...a.users]);
+  });
+
+  it('rescores an open session as later batches add findings, keeping earlier ones', () => {
+    const first = input(afterTermination().slice(0, 1));
+    analyseBatch(first);
+    const tom = first.users.get('tom')!;
+    expect(tom.openFindings.get(SESSION)).toHaveLength(1);
+    const second = input(afterTermination().slice(1), { users: first.users });
+    const out = analyseBatch(second);
+    expect(out.sessions.get(SESSION)!.anomalyCount).toBe(3);
+    expect(out.users.get('tom')!.previous).toBeGreaterThan(0);
+  });
+
+  it('respects the alert thresholds it is given', () => {
+    const out = analyseBatch(input(afterTermination().slice(0, 1), { alerts: { ...DEFAULT_ALERT_CONFIG, sessionThreshold: 1000, userThreshold: 100 } }));
+    expect(out.sessions.get(SESSION)!.score.score).toBe(60);
+    expect(out.raise).toEqual([]);
+  });
+});
