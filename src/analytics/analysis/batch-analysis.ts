@@ -41,6 +41,7 @@ import {
   type MalwareFact,
   noteSources,
   type PeerGroupSummary,
+  type SessionFindingView,
   type SessionSummary,
 } from '../indicators/context.ts';
 import { evaluateEvent, evaluateSession } from '../indicators/evaluate.ts';
@@ -195,32 +196,45 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
     dirtySessions.set(finding.sessionId, finding.user);
   };
 
-  for (const event of input.events) {
-    noteSources(input.seenSources, event);
-    if (event.hr !== undefined) applyHrRecord(input.contexts, event.hr);
-    const user = event.user;
-    if (user === undefined || !isBehaviour(event)) continue;
-    const s = state(user);
-    const sessionId = input.eventSessions.get(event.id) ?? null;
-    const opensSession = sessionId !== null && !s.profile.open.some((f) => f.sessionId === sessionId);
-    for (const finding of evaluateEvent({ ...common(user, s.profile), event, sessionId, opensSession }, settings.indicators)) keep(finding);
-    observeEvent(s.profile, event, { sessionId, internalDomains: input.internalDomains });
-  }
-
+  // A closed session is evaluated right after its last event of the batch, before the user's
+  // next session begins: a batch can span days, and the profile holds few open sessions.
+  const closedById = new Map(input.sessions.filter((x) => x.status === 'CLOSED').map((x) => [x.id, x]));
+  const lastIndex = new Map<string, number>();
+  input.events.forEach((event, i) => {
+    const id = input.eventSessions.get(event.id);
+    if (id !== undefined) lastIndex.set(id, i);
+  });
   const closed = new Set<string>();
-  for (const session of input.sessions) {
-    if (session.status !== 'CLOSED') continue;
+  const closeSession = (session: AnalysedSession): void => {
     closed.add(session.id);
     const s = state(session.user);
     const features = takeSessionFeatures(s.profile, session.id);
-    if (features === null) continue; // its events were learnt before a restart lost the features
-    for (const finding of evaluateSession({ ...common(session.user, s.profile), session, features }, settings.indicators)) keep(finding);
+    if (features === null) return; // no behaviour in it (an HR record alone), or learnt before a restart lost the features
+    const sessionFindings = (s.openFindings.get(session.id) ?? []).map(findingView);
+    for (const finding of evaluateSession({ ...common(session.user, s.profile), session, features, sessionFindings }, settings.indicators)) keep(finding);
     observeSession(s.profile, features);
-  }
+  };
+
+  input.events.forEach((event, i) => {
+    noteSources(input.seenSources, event);
+    if (event.hr !== undefined) applyHrRecord(input.contexts, event.hr);
+    const user = event.user;
+    const sessionId = input.eventSessions.get(event.id) ?? null;
+    if (user !== undefined && isBehaviour(event)) {
+      const s = state(user);
+      const opensSession = sessionId !== null && !s.profile.open.some((f) => f.sessionId === sessionId);
+      for (const finding of evaluateEvent({ ...common(user, s.profile), event, sessionId, opensSession }, settings.indicators)) keep(finding);
+      observeEvent(s.profile, event, { sessionId, internalDomains: input.internalDomains });
+    }
+    const ending = sessionId === null ? undefined : closedById.get(sessionId);
+    if (ending !== undefined && lastIndex.get(ending.id) === i) closeSession(ending);
+  });
+  // Sessions closed without events in this batch (sweeps, or a gap noticed by a later event).
+  for (const session of closedById.values()) if (!closed.has(session.id)) closeSession(session);
 
   // Fusion: every session with new findings (and every closed one holding findings) is rescored.
   for (const id of closed) {
-    const session = input.sessions.find((x) => x.id === id)!;
+    const session = closedById.get(id)!;
     if (state(session.user).openFindings.has(id)) dirtySessions.set(id, session.user);
   }
   const calibration = calibrationContext(input);
@@ -245,7 +259,7 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
   }
   for (const id of closed) {
     if (dirtySessions.has(id)) continue;
-    const session = input.sessions.find((x) => x.id === id)!;
+    const session = closedById.get(id)!;
     closedSessions.push({ user: session.user, sessionId: id, indicatorIds: [] });
   }
 
@@ -290,6 +304,19 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
     }
   }
   return { findings, sessions, users, raise: dedupeAlerts(raise), wouldRaise: dedupeAlerts(wouldRaise), closedSessions };
+}
+
+/** What a session indicator reads of a finding made earlier in the session. */
+function findingView(f: FusionFinding): SessionFindingView {
+  const evidence = (f.evidence ?? {}) as { observed?: { value?: unknown }; baseline?: { noveltyRate?: unknown } };
+  const value = evidence.observed?.value;
+  const rate = evidence.baseline?.noveltyRate;
+  return {
+    indicatorId: f.indicatorId,
+    value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null,
+    noveltyRate: typeof rate === 'number' ? rate : null,
+    eventIds: f.eventIds,
+  };
 }
 
 /** An HR record takes effect for the events after it in the batch, as it does in the graph. */

@@ -199,11 +199,23 @@ export interface EventContext extends IndicatorContextBase {
   opensSession?: boolean;
 }
 
+/** A finding already made in the session, as session-level indicators may read it. */
+export interface SessionFindingView {
+  indicatorId: string;
+  /** The observed value (e.g. the asset). */
+  value: string | number | boolean | null;
+  /** For first-access findings: the user's novelty rate the access was tested against. */
+  noveltyRate: number | null;
+  eventIds: readonly string[];
+}
+
 export interface SessionContext extends IndicatorContextBase {
   /** The session just closed. */
   session: SessionSummary;
   /** Its features (`takeSessionFeatures` on the profile). */
   features: SessionFeatures;
+  /** Event-level findings made in the session so far (the pipeline keeps them). */
+  sessionFindings?: readonly SessionFindingView[];
 }
 
 export type IndicatorContext = EventContext | SessionContext;

@@ -52,3 +52,79 @@ export const lateralMovementBurst = defineSessionIndicator<HistogramEvidence>({
     return `${e.observed.display} reached in one session (${e.facts['assets']}) over ${formatDuration(e.facts['durationMs'] as number)}${failures > 0 ? `, ${failures} attempts refused` : ''}; this user's sessions cluster at ${describeBins(h, 'count')} (${formatNumber(h.total)} decayed sessions); this many or more: ${formatP(p)}`;
   },
 });
+
+/** log Γ(x) for x > 0 (Lanczos, g = 7), for exact binomial tails. */
+function logGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let a = c[0]!;
+  const t = y + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (y + i);
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), summed in log space. */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  const logChoose = (i: number) => logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1);
+  let total = 0;
+  for (let i = k; i <= n; i++) total += Math.exp(logChoose(i) + i * Math.log(p) + (n - i) * Math.log1p(-p));
+  return Math.min(1, total);
+}
+
+/** The indicators whose findings mark an asset as new or rare to the user. */
+const NOVEL_ASSET_INDICATORS = new Set(['first-asset-access', 'rare-asset-access', 'peer-unseen-asset', 'peer-rare-asset']);
+
+/**
+ * Novel-asset burst: one session reaches many assets that are new or rare to the user. Each
+ * such access alone is a small, often down-weighted finding (and fusion scores only a few of
+ * one indicator per session); together they are the shape of lateral movement. Tested as the
+ * upper tail of Binomial(n, p₀): n distinct assets in the session, k of them new or rare, p₀ the
+ * user's own novelty rate (the highest a first-access finding in the session reported, floored
+ * at floorRate), so a user who often explores needs a larger burst.
+ */
+export const novelAssetBurst = defineSessionIndicator<HistogramEvidence>({
+  id: 'novel-asset-burst',
+  family: 'lateral-movement',
+  title: 'Burst of access to assets new or rare to the user',
+  description:
+    'A session reaches at least minNovel distinct assets that are new or rare to the user, more than their novelty rate explains (binomial tail p-value over the distinct assets of the session).',
+  dataSources: ['network'],
+  anchorScore: 40,
+  test: { kind: 'p-value', threshold: 0.001 },
+  basis: 'user',
+  exfiltration: false,
+  params: { minNovel: 5, floorRate: 0.02 },
+  collect(ctx, self: IndicatorMeta) {
+    const novel = new Map<string, { eventIds: readonly string[]; rate: number | null }>();
+    for (const f of ctx.sessionFindings ?? []) {
+      if (!NOVEL_ASSET_INDICATORS.has(f.indicatorId) || typeof f.value !== 'string') continue;
+      const seen = novel.get(f.value);
+      novel.set(f.value, { eventIds: seen?.eventIds ?? f.eventIds, rate: Math.max(seen?.rate ?? 0, f.noveltyRate ?? 0) || null });
+    }
+    if (novel.size === 0) return [];
+    const k = novel.size;
+    const n = Math.max(k, ctx.features.distinctAssets);
+    const rate = Math.max(param(self, 'floorRate'), ...[...novel.values()].map((v) => v.rate ?? 0));
+    const assets = [...novel.keys()];
+    return [
+      {
+        observed: { label: 'assets new or rare to the user in session', value: k, display: `${k} of ${n} assets new or rare to this user` },
+        test: { kind: 'p-value', pValue: binomialUpperTail(k, n, rate), threshold: thresholdOf(self) },
+        baseline: histogramBaseline(ctx.profile, 'distinct-assets', ctx.features.last),
+        eventIds: [...new Set([...novel.values()].flatMap((v) => v.eventIds))].slice(0, 20),
+        at: ctx.features.last,
+        facts: { novel: k, distinctAssets: n, noveltyRate: rate, minNovel: param(self, 'minNovel'), assets: formatList(assets, 6) },
+      },
+    ];
+  },
+  holds: (e, self) => pValueHolds(e) && (e.facts['novel'] as number) >= param(self, 'minNovel'),
+  explain(e) {
+    const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
+    return `${e.observed.display} in one session (${e.facts['assets']}); with this user's novelty rate ${formatNumber(e.facts['noveltyRate'] as number)} about ${formatNumber((e.facts['distinctAssets'] as number) * (e.facts['noveltyRate'] as number))} were expected; this many or more: ${formatP(p)}`;
+  },
+});

@@ -18,7 +18,7 @@ import { failedLogonBurst, successAfterFailedBurst } from './authentication.indi
 import { dgaDomain } from './dga.indicator.ts';
 import { activityAfterTermination, departingEmployeeActivity } from './hr.indicator.ts';
 import { INDICATOR_FAMILIES, type Indicator } from './indicator.ts';
-import { lateralMovementBurst } from './lateral-movement.indicator.ts';
+import { lateralMovementBurst, novelAssetBurst } from './lateral-movement.indicator.ts';
 import { impossibleTravel, newCity, newCountry, newSourceNetwork } from './location.indicator.ts';
 import {
   peerDownloadOutlier,
@@ -69,6 +69,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   failedLogonBurst,
   successAfterFailedBurst,
   lateralMovementBurst,
+  novelAssetBurst,
   threatIntelIp,
   threatIntelDomain,
   malwareOnDevice,

@@ -153,3 +153,15 @@ describe('analyseBatch', () => {
     expect(out.raise).toEqual([]);
   });
 });
+
+describe('binomialUpperTail', () => {
+  it('matches exact binomial tails', async () => {
+    const { binomialUpperTail } = await import('../../../src/analytics/indicators/lateral-movement.indicator.ts');
+    expect(binomialUpperTail(0, 5, 0.3)).toBe(1);
+    expect(binomialUpperTail(6, 5, 0.3)).toBe(0);
+    expect(binomialUpperTail(1, 1, 0.5)).toBeCloseTo(0.5, 12);
+    expect(binomialUpperTail(3, 3, 0.5)).toBeCloseTo(0.125, 12);
+    expect(binomialUpperTail(2, 4, 0.5)).toBeCloseTo(11 / 16, 12);
+    expect(binomialUpperTail(16, 59, 0.03)).toBeLessThan(1e-8);
+  });
+});

@@ -36,6 +36,11 @@ export interface IndicatorCases {
   quiet: Case[];
 }
 
+/** First-access findings on servers SRV-0 … SRV-(n−1), as the pipeline hands them to session indicators. */
+function novelViews(n: number, noveltyRate: number) {
+  return Array.from({ length: n }, (_, i) => ({ indicatorId: 'first-asset-access', value: `SRV-${i}`, noveltyRate, eventIds: [`srv-${i}`] }));
+}
+
 /** alice's profile with extra events learnt (the profile as it stands before the tested event). */
 function aliceAfter(events: readonly NormalizedEvent[]): UserProfile {
   const p = alice();
@@ -273,6 +278,32 @@ export const CASES: Readonly<Record<string, IndicatorCases>> = {
         ),
     },
     quiet: [{ name: 'a usual session (2 assets)', ctx: () => sessionContext(sessionWith([])) }],
+  },
+  'novel-asset-burst': {
+    trigger: {
+      name: 'eight servers new to her among twenty reached in one session',
+      ctx: () =>
+        sessionContext(sessionWith(Array.from({ length: 20 }, (_, i) => usual({ ts: T1 + i * 60_000, asset: `SRV-${i}` }))), {
+          sessionFindings: novelViews(8, 0.02),
+        }),
+    },
+    quiet: [
+      {
+        name: 'two new servers in a session',
+        ctx: () =>
+          sessionContext(sessionWith(Array.from({ length: 20 }, (_, i) => usual({ ts: T1 + i * 60_000, asset: `SRV-${i}` }))), {
+            sessionFindings: novelViews(2, 0.02),
+          }),
+      },
+      {
+        name: 'six new servers for a user who explores a third of the time',
+        ctx: () =>
+          sessionContext(sessionWith(Array.from({ length: 20 }, (_, i) => usual({ ts: T1 + i * 60_000, asset: `SRV-${i}` }))), {
+            sessionFindings: novelViews(6, 0.3),
+          }),
+      },
+      { name: 'no findings in the session', ctx: () => sessionContext(sessionWith([])) },
+    ],
   },
   'threat-intel-ip': {
     trigger: {
