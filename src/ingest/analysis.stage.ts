@@ -49,7 +49,7 @@ import { deserializeFromString, serializeToString } from '../analytics/profiles/
 import { createUserProfile, typicalSessionValue } from '../analytics/profiles/user-profile.ts';
 import type { EmploymentStatus, NormalizedEvent } from '../events/event.ts';
 import type { Logger } from '../logger.ts';
-import type { AnalysisWrite, LoadedUserRow, Neo4jAnalysisRepository } from '../store/analysis.repository.ts';
+import type { AnalysisWrite, AuditRow, LoadedUserRow, Neo4jAnalysisRepository } from '../store/analysis.repository.ts';
 import type { BatchUnit } from '../store/ingest.repository.ts';
 import { createHash } from 'node:crypto';
 
@@ -117,16 +117,18 @@ export class AnalysisStage {
     events: readonly NormalizedEvent[],
     eventSessions: ReadonlyMap<string, string>,
     sessions: readonly AnalysedSession[],
-    options: { checkpoint: boolean },
+    options: { checkpoint: boolean; rescore?: { users: readonly string[]; reason: string; batchId: string; since: number } },
   ): Promise<PreparedAnalysis> {
     const [seen, stats, settings] = await Promise.all([this.#sources(), this.#triggerStats(), this.#o.settings.current()]);
     const cache = this.#cache.get(partition) ?? new Map<string, UserAnalysis>();
     const userSet = new Set<string>();
     for (const e of events) if (e.user !== undefined) userSet.add(e.user);
     for (const s of sessions) userSet.add(s.user);
+    for (const u of options.rescore?.users ?? []) userSet.add(u);
     const users = [...userSet].sort();
     const missing = users.filter((u) => !cache.has(u));
-    const dataTime = events.length > 0 ? events[events.length - 1]!.ts : Math.max(0, ...sessions.map((s) => s.lastTs));
+    const cachedLast = users.map((u) => cache.get(u)?.profile.lastSeen ?? 0);
+    const dataTime = events.length > 0 ? events[events.length - 1]!.ts : Math.max(0, ...sessions.map((s) => s.lastTs), ...cachedLast);
     const loaded = await unit.loadUserAnalysis(users, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
     const hosts = [...new Set(events.flatMap((e) => (e.host === undefined ? [] : [e.host])))];
     const malware = new Map<string, MalwareFact>();
@@ -145,6 +147,15 @@ export class AnalysisStage {
     }
     const seenSources = new Set(seen);
     const now = this.#o.clock();
+    const rescoreClosed =
+      options.rescore === undefined
+        ? []
+        : (await unit.loadRescoreSessions(options.rescore.users, options.rescore.since)).map((r) => ({
+            user: r.user,
+            sessionId: r.sessionId,
+            endedAt: r.endedAt,
+            findings: r.anomalies.map((a) => fusionFromAnomaly(r.user, a)).filter((f): f is FusionFinding => f !== null),
+          }));
     const result = analyseBatch({
       events,
       eventSessions,
@@ -158,6 +169,7 @@ export class AnalysisStage {
       ...(this.#o.maturity === undefined ? {} : { maturity: this.#o.maturity }),
       triggerStats: stats,
       now,
+      ...(options.rescore === undefined ? {} : { rescore: { users: options.rescore.users, closedSessions: rescoreClosed } }),
     });
 
     const newSources = [...seenSources].filter((s) => !seen.has(s)).sort();
@@ -194,6 +206,7 @@ export class AnalysisStage {
         : [],
       alerts: result.raise.map((c) => ({ ...c.alert, reasons: [...c.alert.reasons] })),
       newSources,
+      audit: options.rescore === undefined ? [] : rescoreAudit(options.rescore, result, contexts, working, now),
     };
 
     return {
@@ -320,6 +333,37 @@ export class AnalysisStage {
       features: await features.features,
     };
   }
+}
+
+/** One audit entry per re-scored user: why, the status in force, what moved. */
+function rescoreAudit(
+  rescore: { users: readonly string[]; reason: string; batchId: string; since: number },
+  result: BatchAnalysis,
+  contexts: ReadonlyMap<string, UserContext>,
+  working: ReadonlyMap<string, UserAnalysis>,
+  now: number,
+): AuditRow[] {
+  return rescore.users.map((user) => {
+    const risk = result.users.get(user);
+    const sessions = [...result.sessions].filter(([, o]) => o.score.userId === user).map(([id, o]) => ({ session: id, score: o.score.score }));
+    return {
+      id: `audit-rescore-${createHash('sha256').update(`${rescore.batchId}\u0000${user}`).digest('hex').slice(0, 24)}`,
+      at: now,
+      actor: 'system:scoring',
+      action: 'risk.rescore',
+      target: user,
+      outcome: 'ok',
+      details: JSON.stringify({
+        reason: rescore.reason,
+        since: new Date(rescore.since).toISOString(),
+        hrStatus: contexts.get(user)?.hr?.status ?? null,
+        sessionsRescored: sessions,
+        previousRisk: risk?.previous ?? working.get(user)?.risk.score ?? 0,
+        risk: risk?.risk.score ?? working.get(user)?.risk.score ?? 0,
+        alerts: result.raise.filter((c) => c.alert.user === user).map((c) => c.alert.id),
+      }),
+    };
+  });
 }
 
 function riskReasons(result: BatchAnalysis, user: string): string[] {

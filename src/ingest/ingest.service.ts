@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { DeadLetter, NormalizedEvent, ParsedItem } from '../events/event.ts';
 import type { IngestQueues } from '../queue/ingest.queue.ts';
-import { partitionOfEvent } from '../queue/partition.ts';
+import { partitionOf, partitionOfEvent } from '../queue/partition.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
 import type { Dedup } from './pipeline.service.ts';
 
@@ -30,6 +30,8 @@ export interface IngestOptions {
 }
 
 const DEAD_LETTER_FLUSH = 500;
+/** Without a date, a re-scoring reaches back over the user-risk window (30 days). */
+const RESCORE_LOOKBACK_MS = 30 * 86_400_000;
 /** Batches queued at once (across partitions) while parsing goes on. */
 const MAX_PENDING_FLUSHES = 4;
 
@@ -57,6 +59,23 @@ export class IngestService {
     this.#deadLetters = deps.deadLetters;
     this.#batchSize = deps.batchSize;
     this.#clock = deps.clock ?? Date.now;
+  }
+
+  /**
+   * Queues a re-scoring of these users' open sessions and risk on their partitions (after the
+   * batches already queued there). With `wait`, resolves once it is applied.
+   */
+  async rescore(users: readonly string[], reason: string, options: { since?: number; wait?: boolean } = {}): Promise<void> {
+    const since = options.since ?? this.#clock() - RESCORE_LOOKBACK_MS;
+    const byPartition = new Map<number, string[]>();
+    for (const user of new Set(users)) {
+      const partition = partitionOf(user, this.#queues.partitions);
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), user]);
+    }
+    const jobs = await Promise.all(
+      [...byPartition].map(async ([partition, list]) => ({ partition, job: await this.#queues.addRescore(partition, { users: list.sort(), reason, since }) })),
+    );
+    if (options.wait) for (const { partition, job } of jobs) await this.#queues.waitFor(partition, job);
   }
 
   async ingest(items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, options: IngestOptions): Promise<IngestSummary> {

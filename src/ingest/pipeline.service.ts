@@ -168,6 +168,35 @@ export class PipelineService {
     };
   }
 
+  /**
+   * Re-scores users' open sessions and risk with their current context (an HR status change:
+   * departing employees' exfiltration findings weigh more, and so on). A batch of its own on the
+   * partition's queue, so it is ordered with the events and applied exactly once.
+   */
+  async rescore(partition: number, batchId: string, users: readonly string[], reason: string, since: number): Promise<BatchResult> {
+    const now = this.#clock();
+    let prepared: PreparedAnalysis | null = null;
+    const written = await this.#runBatch(batchId, partition, async (unit) => {
+      if (unit.status.applied || this.#analysis === null) return null;
+      this.#stateFor(partition, unit.status.cursor);
+      prepared = await this.#analysis.prepare(partition, unit, [], new Map(), [], { checkpoint: false, rescore: { users, reason, batchId, since } });
+      return {
+        batchId,
+        partition,
+        events: 0,
+        now,
+        aggregate: EMPTY_AGGREGATE,
+        sessions: { sessions: [], touched: [] },
+        analysis: (prepared as PreparedAnalysis).write,
+      };
+    });
+    if (written === null) return { applied: 0, duplicates: 0, closed: 0 };
+    this.#cursor.set(partition, batchId);
+    const analysed = prepared as PreparedAnalysis | null;
+    await analysed?.committed();
+    return { applied: 0, duplicates: 0, closed: 0, findings: 0, alerts: analysed?.write.alerts.length ?? 0 };
+  }
+
   /** Users and open sessions held in memory, for metrics and memory bounds. */
   cachedUsers(): number {
     let total = 0;

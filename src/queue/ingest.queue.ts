@@ -16,6 +16,15 @@ export interface SweepJobData {
   wallClock: boolean;
 }
 
+export interface RescoreJobData {
+  /** Users of the partition to re-score. */
+  users: string[];
+  /** Why, for the audit trail (e.g. `hr-status`). */
+  reason: string;
+  /** Closed sessions ending at or after this (epoch ms) are re-scored too. */
+  since: number;
+}
+
 export interface QueueConnection {
   url: string;
   prefix: string;
@@ -70,6 +79,11 @@ export class IngestQueues {
 
   async addSweep(partition: number, data: SweepJobData): Promise<Job> {
     return this.#queue(partition).add(JobName.SWEEP, data, batchJobOptions());
+  }
+
+  /** Queues a re-scoring of users behind the partition's pending batches (so it sees them). */
+  async addRescore(partition: number, data: RescoreJobData): Promise<Job> {
+    return this.#queue(partition).add(JobName.RESCORE, data, batchJobOptions());
   }
 
   /** A periodic wall-clock sweep per partition (one scheduler each, shared by all processes). */

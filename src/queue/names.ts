@@ -7,6 +7,8 @@ export const JobName = Object.freeze({
   EVENTS: 'events',
   /** Close idle sessions of one partition. */
   SWEEP: 'sweep',
+  /** Re-score some users' open sessions and risk (their HR status changed). */
+  RESCORE: 'rescore',
 });
 export type JobName = (typeof JobName)[keyof typeof JobName];
 

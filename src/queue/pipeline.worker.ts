@@ -5,7 +5,7 @@ import type { BatchResult, PipelineService } from '../ingest/pipeline.service.ts
 import type { Metrics } from '../http/metrics.ts';
 import type { Logger } from '../logger.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
-import type { EventsJobData, QueueConnection, SweepJobData } from './ingest.queue.ts';
+import type { EventsJobData, QueueConnection, RescoreJobData, SweepJobData } from './ingest.queue.ts';
 import { JobName, partitionQueueName } from './names.ts';
 
 /**
@@ -73,6 +73,9 @@ export class PipelineWorkers {
     if (job.name === JobName.SWEEP) {
       const data = job.data as SweepJobData;
       result = await this.#retryTransient(() => this.#pipeline.sweep(partition, batchId, data.wallClock), job);
+    } else if (job.name === JobName.RESCORE) {
+      const data = job.data as RescoreJobData;
+      result = await this.#retryTransient(() => this.#pipeline.rescore(partition, batchId, data.users, data.reason, data.since ?? 0), job);
     } else {
       const data = job.data as EventsJobData;
       result = await this.#retryTransient(() => this.#pipeline.applyBatch(partition, batchId, data.events), job);

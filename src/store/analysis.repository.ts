@@ -84,6 +84,19 @@ export interface AnalysisWrite {
   alerts: AlertRow[];
   /** Data sources first seen in this batch. */
   newSources: string[];
+  /** Audit entries of decisions the batch made (re-scoring). */
+  audit: AuditRow[];
+}
+
+export interface AuditRow {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  /** JSON string. */
+  details: string;
 }
 
 export const EMPTY_ANALYSIS_WRITE: AnalysisWrite = Object.freeze({
@@ -94,6 +107,7 @@ export const EMPTY_ANALYSIS_WRITE: AnalysisWrite = Object.freeze({
   profiles: [],
   alerts: [],
   newSources: [],
+  audit: [],
 }) as unknown as AnalysisWrite;
 
 export async function loadUserAnalysis(
@@ -117,6 +131,15 @@ export async function loadMalwareDevices(
   return runIn(tx, cypher('load-malware-devices'), { hosts });
 }
 
+export async function loadRescoreSessions(
+  tx: ManagedTransaction,
+  users: readonly string[],
+  since: number,
+): Promise<Array<{ user: string; sessionId: string; endedAt: number; anomalies: Array<Record<string, unknown>> }>> {
+  if (users.length === 0) return [];
+  return runIn(tx, cypher('load-rescore-sessions'), { users, since });
+}
+
 /** The analytics' statements of a batch, after its sessions and users are written. */
 export async function writeAnalysis(tx: ManagedTransaction, write: AnalysisWrite): Promise<void> {
   if (write.sessionScores.length > 0) await runIn(tx, cypher('score-sessions'), { rows: write.sessionScores });
@@ -126,6 +149,7 @@ export async function writeAnalysis(tx: ManagedTransaction, write: AnalysisWrite
   if (write.profiles.length > 0) await runIn(tx, cypher('checkpoint-profiles'), { rows: write.profiles });
   if (write.alerts.length > 0) await runIn(tx, cypher('record-alerts-outbox'), { rows: write.alerts });
   if (write.newSources.length > 0) await runIn(tx, cypher('merge-data-sources'), { sources: write.newSources });
+  if (write.audit.length > 0) await runIn(tx, cypher('audit-record'), { rows: write.audit });
 }
 
 /** Deployment-wide analytics state outside batch transactions. */

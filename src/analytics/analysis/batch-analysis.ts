@@ -92,6 +92,14 @@ export interface BatchAnalysisInput {
   risk?: UserRiskConfig;
   /** The clock, epoch ms (evaluatedAt of findings). */
   now: number;
+  /**
+   * Users scored again in their current context (their HR status changed): their open
+   * sessions, the given closed sessions (with their stored findings), and their risk.
+   */
+  rescore?: {
+    users: readonly string[];
+    closedSessions: ReadonlyArray<{ user: string; sessionId: string; endedAt: number; findings: readonly FusionFinding[] }>;
+  };
 }
 
 export interface ScoredSessionOutcome {
@@ -237,6 +245,11 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
     const session = closedById.get(id)!;
     if (state(session.user).openFindings.has(id)) dirtySessions.set(id, session.user);
   }
+  const rescoredClosed = new Map((input.rescore?.closedSessions ?? []).filter((c) => !closed.has(c.sessionId)).map((c) => [c.sessionId, c]));
+  for (const user of input.rescore?.users ?? []) {
+    for (const sessionId of state(user).openFindings.keys()) dirtySessions.set(sessionId, user);
+  }
+  for (const [sessionId, c] of rescoredClosed) if (!state(c.user).openFindings.has(sessionId)) dirtySessions.set(sessionId, c.user);
   const calibration = calibrationContext(input);
   const fusion = input.fusion ?? DEFAULT_FUSION_CONFIG;
   const sessions = new Map<string, ScoredSessionOutcome>();
@@ -244,12 +257,13 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
   const endOf = new Map(input.sessions.map((x) => [x.id, x.end ?? x.lastTs]));
   for (const [sessionId, user] of dirtySessions) {
     const s = state(user);
-    const list = s.openFindings.get(sessionId) ?? [];
+    const stored = rescoredClosed.get(sessionId);
+    const list = stored?.findings ?? s.openFindings.get(sessionId) ?? [];
     const score = scoreSession({ userId: user, sessionId }, list, calibration, input.triggerStats, fusion);
     const shadow = scoreSession({ userId: user, sessionId }, list.map((f) => ({ ...f, learning: false })), calibration, input.triggerStats, fusion);
     const isClosed = closed.has(sessionId);
-    sessions.set(sessionId, { score, shadowScore: shadow.score, closed: isClosed, anomalyCount: list.length });
-    const endedAt = endOf.get(sessionId) ?? Math.max(...list.map((f) => f.ts));
+    sessions.set(sessionId, { score, shadowScore: shadow.score, closed: isClosed || stored !== undefined, anomalyCount: list.length });
+    const endedAt = stored?.endedAt ?? endOf.get(sessionId) ?? Math.max(...list.map((f) => f.ts));
     s.recent = s.recent.filter((r) => r.sessionId !== sessionId);
     if (score.score > 0) s.recent.push({ sessionId, score: score.score, endedAt });
     if (isClosed) {
@@ -266,7 +280,7 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
   // User risk, as of the user's latest behaviour (data time: replayed history decays by its own clock).
   const riskConfig = input.risk ?? DEFAULT_USER_RISK_CONFIG;
   const users = new Map<string, UserRiskOutcome>();
-  const touchedUsers = new Set<string>(dirtySessions.values());
+  const touchedUsers = new Set<string>([...dirtySessions.values(), ...(input.rescore?.users ?? [])]);
   for (const user of touchedUsers) {
     const s = state(user);
     const asOf = Math.max(s.profile.lastSeen ?? 0, ...s.recent.map((r) => r.endedAt));
