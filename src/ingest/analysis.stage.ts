@@ -352,7 +352,7 @@ function rescoreAudit(
       actor: 'system:scoring',
       action: 'risk.rescore',
       target: user,
-      outcome: 'ok',
+      outcome: 'OK',
       details: JSON.stringify({
         reason: rescore.reason,
         since: new Date(rescore.since).toISOString(),
