@@ -29,6 +29,8 @@ import {
   type FusionFinding,
   type Json,
   type RiskLevel,
+  downWeight,
+  recordFeedback,
   recordSession,
   refitTriggerStats,
   type TriggerStats,
@@ -239,6 +241,39 @@ export class AnalysisStage {
     for (const alert of pending) await this.#o.publisher.alertRaised(alert);
     await this.#o.repository.markAlertsDelivered(pending.map((a) => String(a.id)));
     return pending.length;
+  }
+
+  /**
+   * Feeds analysts' verdicts on alerts into the trigger statistics (fusion/trigger-stats.ts,
+   * recordFeedback): a false positive (or benign) makes the indicators behind the alert look
+   * more routine for that user, so they weigh less next time; a true positive takes back one
+   * trigger. Each verdict is applied once (a corrected verdict is applied as the new one).
+   */
+  async applyFeedback(): Promise<number> {
+    const pending = await this.#o.repository.pendingFeedback();
+    if (pending.length === 0) return 0;
+    const stats = await this.#triggerStats();
+    for (const alert of pending) {
+      let indicatorIds: string[] = [];
+      try {
+        const explanation = alert.explanation === null ? null : (JSON.parse(alert.explanation) as { contributions?: Array<{ indicatorId: string; value: number }> });
+        indicatorIds = [...new Set((explanation?.contributions ?? []).filter((c) => c.value > 0).map((c) => c.indicatorId))];
+      } catch {
+        indicatorIds = [];
+      }
+      if (indicatorIds.length === 0) continue;
+      recordFeedback(stats, { userId: alert.user, indicatorIds, verdict: alert.resolution === 'TRUE_POSITIVE' ? 'TRUE_POSITIVE' : 'FALSE_POSITIVE' });
+    }
+    this.#statsChanged = true;
+    await this.#o.repository.saveTriggerStats(serializeTriggerStats(stats), this.#o.clock());
+    this.#statsChanged = false;
+    await this.#o.repository.feedbackApplied(pending.map((a) => ({ id: a.id, resolution: a.resolution })));
+    return pending.length;
+  }
+
+  /** The down-weight fusion would give this user's finding of this indicator now (diagnostics, tests). */
+  async downWeightOf(user: string, indicatorId: string): Promise<number> {
+    return downWeight(await this.#triggerStats(), user, indicatorId).weight;
   }
 
   async close(): Promise<void> {

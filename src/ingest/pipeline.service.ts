@@ -158,7 +158,10 @@ export class PipelineService {
     this.#cursor.set(partition, batchId);
     const analysed = prepared as PreparedAnalysis | null;
     await analysed?.committed();
-    if (wallClock) await this.#analysis?.deliverOutbox(now - 30_000).catch(() => 0);
+    if (wallClock) {
+      await this.#analysis?.deliverOutbox(now - 30_000).catch(() => 0);
+      await this.#analysis?.applyFeedback().catch(() => 0);
+    }
     return {
       applied: 0,
       duplicates: 0,
@@ -195,6 +198,11 @@ export class PipelineService {
     const analysed = prepared as PreparedAnalysis | null;
     await analysed?.committed();
     return { applied: 0, duplicates: 0, closed: 0, findings: 0, alerts: analysed?.write.alerts.length ?? 0 };
+  }
+
+  /** The analytics step, when configured (feedback, diagnostics). */
+  get analysis(): AnalysisStage | null {
+    return this.#analysis;
   }
 
   /** Users and open sessions held in memory, for metrics and memory bounds. */

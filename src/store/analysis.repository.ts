@@ -187,6 +187,15 @@ export class Neo4jAnalysisRepository {
     await this.#executor.query('WRITE', cypher('alerts-mark-delivered'), { ids });
   }
 
+  async pendingFeedback(limit = 500): Promise<Array<{ id: string; user: string; resolution: string; explanation: string | null }>> {
+    return this.#executor.query('READ', cypher('alerts-feedback-pending'), { limit });
+  }
+
+  async feedbackApplied(rows: ReadonlyArray<{ id: string; resolution: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#executor.query('WRITE', cypher('alerts-feedback-applied'), { rows });
+  }
+
   async undeliveredAlerts(before: number, limit = 100): Promise<Array<Record<string, unknown>>> {
     const rows = await this.#executor.query<{ alert: Record<string, unknown> }>('READ', cypher('alerts-undelivered'), { before, limit });
     return rows.map((r) => r.alert);

@@ -4,6 +4,7 @@ import { RedisPubSub } from '../../src/api/pubsub/redis-pubsub.ts';
 import { Topic } from '../../src/api/pubsub/topics.ts';
 import { parseStream } from '../../src/events/importer.ts';
 import type { Runtime } from '../../src/main.ts';
+import { Neo4jAlertRepository } from '../../src/store/alert.repository.ts';
 import { graphQuery, testRuntime } from '../support/runtime.ts';
 
 /**
@@ -117,5 +118,19 @@ describe('scoring in the pipeline on real Neo4j and Redis', () => {
     const summary = await runtime.ingest.ingest(ndjson(), { source: 'scoring.ndjson', wait: true });
     expect(summary).toMatchObject({ accepted: 0, duplicates: 6 });
     expect(await count()).toBe(before);
+  });
+
+  it('feeds an analyst verdict of false positive back into the down-weighting, once', async () => {
+    const stage = runtime.pipeline.analysis!;
+    const before = await stage.downWeightOf('tom', 'activity-after-termination');
+    const [alert] = await graphQuery<{ id: string }>(runtime, "MATCH (a:Alert {user: 'tom'}) WHERE a.session IS NOT NULL RETURN a.id AS id LIMIT 1");
+    const resolved = await new Neo4jAlertRepository(runtime.executor).resolve(alert!.id, 'FALSE_POSITIVE', 'analyst-1', Date.now());
+    expect(resolved).toMatchObject({ status: 'RESOLVED', resolution: 'FALSE_POSITIVE' });
+    expect(await stage.applyFeedback()).toBeGreaterThanOrEqual(1);
+    const after = await stage.downWeightOf('tom', 'activity-after-termination');
+    expect(after).toBeLessThan(before);
+    expect(await stage.applyFeedback()).toBe(0);
+    const [applied] = await graphQuery<{ f: string }>(runtime, 'MATCH (a:Alert {id: $id}) RETURN a.feedbackApplied AS f', { id: alert!.id });
+    expect(applied!.f).toBe('FALSE_POSITIVE');
   });
 });
