@@ -145,7 +145,7 @@ export class AnalysisStage {
       const cached = cache.get(user);
       const row = loaded.get(user);
       working.set(user, cached !== undefined ? cloneUserAnalysis(cached) : stateFromRow(user, row, this.#o.log));
-      contexts.set(user, { hr: hrFromRow(row), peerGroup: await this.#peerGroup(row) });
+      contexts.set(user, { hr: hrFromRow(row), peerGroup: await this.#peerGroup(row), watchlisted: (row?.watchlists.length ?? 0) > 0 });
     }
     const seenSources = new Set(seen);
     const now = this.#o.clock();
@@ -158,7 +158,13 @@ export class AnalysisStage {
             endedAt: r.endedAt,
             findings: r.anomalies.map((a) => fusionFromAnomaly(r.user, a)).filter((f): f is FusionFinding => f !== null),
           }));
+    const assets = new Set<string>();
+    for (const e of events) if (e.asset !== undefined) assets.add(e.asset);
+    for (const state of working.values()) for (const list of state.openFindings.values()) for (const f of list) for (const a of f.assets ?? []) assets.add(a);
+    for (const c of rescoreClosed) for (const f of c.findings) for (const a of f.assets ?? []) assets.add(a);
+    const assetCriticality = await unit.loadAssetCriticality([...assets].sort());
     const result = analyseBatch({
+      assetCriticality,
       events,
       eventSessions,
       sessions,

@@ -17,6 +17,7 @@ export interface LoadedUserRow {
   title: string | null;
   department: string | null;
   groups: Array<{ id: string; label: string | null; kind: string | null; size: number | null; degree: number | null }>;
+  watchlists: string[];
   profile: string | null;
   riskScore: number | null;
   riskLevel: string | null;
@@ -129,6 +130,14 @@ export async function loadMalwareDevices(
 ): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>> {
   if (hosts.length === 0) return [];
   return runIn(tx, cypher('load-malware-devices'), { hosts });
+}
+
+export async function loadAssetCriticality(tx: ManagedTransaction, assets: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (assets.length === 0) return out;
+  const rows = await runIn<{ asset: string; criticality: number }>(tx, cypher('load-asset-criticality'), { assets });
+  for (const row of rows) out.set(row.asset, row.criticality);
+  return out;
 }
 
 export async function loadRescoreSessions(

@@ -3,7 +3,7 @@ import { entityKey, parseEntityKey, type EntityType } from '../analytics/entitie
 import type { CloseReason, Session, SessionChanges, UserSessions } from '../analytics/sessionizer.ts';
 import { DomainError, ErrorCode } from '../errors.ts';
 import type { HrRecord } from '../events/event.ts';
-import { type AnalysisWrite, type LoadedUserRow, loadMalwareDevices, loadRescoreSessions, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
+import { type AnalysisWrite, type LoadedUserRow, loadAssetCriticality, loadMalwareDevices, loadRescoreSessions, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
 import { cypher } from './cypher.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { type Neo4jExecutor, runIn } from './executor.ts';
@@ -37,6 +37,8 @@ export interface BatchUnit {
   loadUserAnalysis(users: readonly string[], withState: readonly string[], since: number): Promise<Map<string, LoadedUserRow>>;
   /** Devices among `hosts` with malware on record. */
   loadMalwareDevices(hosts: readonly string[]): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>>;
+  /** Criticality multipliers of those of `assets` an administrator rated. */
+  loadAssetCriticality(assets: readonly string[]): Promise<Map<string, number>>;
   /** Closed sessions of `users` ending at or after `since` that hold findings, with them. */
   loadRescoreSessions(users: readonly string[], since: number): Promise<Array<{ user: string; sessionId: string; endedAt: number; anomalies: Array<Record<string, unknown>> }>>;
 }
@@ -77,6 +79,7 @@ export class Neo4jIngestRepository implements IngestRepository {
           loadUserAnalysis: (users, withState, since) => loadUserAnalysis(tx, users, withState, since),
           loadMalwareDevices: (hosts) => loadMalwareDevices(tx, hosts),
           loadRescoreSessions: (users, since) => loadRescoreSessions(tx, users, since),
+          loadAssetCriticality: (assets) => loadAssetCriticality(tx, assets),
         });
         if (write === null) return null;
         if (status.applied) throw new DomainError(ErrorCode.STORE_CONFLICT, 'batch already applied');

@@ -64,6 +64,8 @@ export interface UserAnalysis {
 export interface UserContext {
   hr: HrStatus | null;
   peerGroup: PeerGroupSummary | null;
+  /** On at least one watchlist (fusion calibrates the user's findings up). */
+  watchlisted?: boolean;
 }
 
 /** What of a sessionizer Session the analysis reads. */
@@ -84,6 +86,8 @@ export interface BatchAnalysisInput {
   /** Data sources seen so far in the deployment (this batch's are added). */
   seenSources: Set<DataSource>;
   malwareDevices: ReadonlyMap<string, MalwareFact>;
+  /** Asset → criticality multiplier, for the assets an administrator rated. */
+  assetCriticality?: ReadonlyMap<string, number>;
   internalDomains: readonly string[];
   maturity?: Partial<MaturityConfig>;
   triggerStats: TriggerStats;
@@ -361,11 +365,13 @@ function dedupeAlerts(candidates: AlertCandidate[]): AlertCandidate[] {
 function calibrationContext(input: BatchAnalysisInput): CalibrationContext {
   const hr = new Map<string, FusionHrStatus>();
   const privileged = new Set<string>();
+  const watchlist = new Set<string>();
   for (const [user, ctx] of input.contexts) {
+    if (ctx.watchlisted === true) watchlist.add(user);
     const status = fusionHr(ctx.hr);
     if (status !== null) hr.set(user, status);
     const account = classifyAccount(user, ctx.hr);
     if (account.type === 'privileged' || account.privilegedRole) privileged.add(user);
   }
-  return { hr, privilegedUsers: privileged };
+  return { hr, privilegedUsers: privileged, watchlist, ...(input.assetCriticality === undefined ? {} : { assetCriticality: input.assetCriticality }) };
 }

@@ -147,6 +147,25 @@ describe('analyseBatch', () => {
     expect(out.users.get('tom')!.previous).toBeGreaterThan(0);
   });
 
+  it('calibrates by watchlist and by the criticality of the asset a finding concerns', () => {
+    const watched = input(afterTermination());
+    watched.contexts.set('tom', { ...watched.contexts.get('tom')!, watchlisted: true });
+    const out = analyseBatch(watched);
+    const facts = out.sessions.get(SESSION)!.score.contributions.filter((c) => c.indicatorId === 'activity-after-termination');
+    expect(facts.map((c) => c.value)).toEqual([90, 90, 90]);
+    expect(facts[0]!.weights.calibration.map((c) => c.name)).toContain('watchlist');
+
+    const group = { groupId: 'g1', name: 'finance', kind: 'behaviour' as const, degree: 0.8, size: 12, accessedBy: new Map<string, number>(), features: {} };
+    const rated = input(afterTermination(), { assetCriticality: new Map([['HR-DB-01', 3]]) });
+    rated.contexts.set('tom', { hr: null, peerGroup: group });
+    const peer = analyseBatch(rated).sessions.get(SESSION)!.score.contributions.find((c) => c.indicatorId === 'peer-unseen-asset')!;
+    expect(peer.weights.calibration.map((c) => [c.name, c.value])).toEqual([
+      ['peer-membership', 0.8],
+      ['asset-criticality', 3],
+    ]);
+    expect(peer.value).toBeCloseTo(peer.weights.anchor * 0.8 * 3 * peer.weights.downWeight, 2);
+  });
+
   it('respects the alert thresholds it is given', () => {
     const out = analyseBatch(input(afterTermination().slice(0, 1), { alerts: { ...DEFAULT_ALERT_CONFIG, sessionThreshold: 1000, userThreshold: 100 } }));
     expect(out.sessions.get(SESSION)!.score.score).toBe(60);
