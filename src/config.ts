@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { EnforcementMode } from './analytics/maturity.ts';
 import { DomainError, ErrorCode } from './errors.ts';
 
 /**
@@ -54,6 +55,24 @@ const envSchema = z.object({
   RISKGRAPH_MAX_BODY_MB: intFrom(1, 100_000).default(1024),
   RISKGRAPH_JOB_LOCK_SECONDS: intFrom(2, 3600).default(60),
   RISKGRAPH_PEER_GROUPS_EVERY_MINUTES: intFrom(1, 7 * 24 * 60).default(24 * 60),
+  RISKGRAPH_MODE: z.enum(['learning', 'enforcement']).default('enforcement'),
+  RISKGRAPH_INDICATORS_FILE: z.string().min(1).optional(),
+  RISKGRAPH_INTERNAL_DOMAINS: z
+    .string()
+    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, 'comma-separated domain names')
+    .optional(),
+  RISKGRAPH_PROFILE_CHECKPOINT_BATCHES: intFrom(1, 10_000).default(10),
+  RISKGRAPH_WEBHOOK_URLS: z
+    .string()
+    .refine((v) => v.split(',').every((u) => /^https?:\/\/[^\s,]+$/.test(u.trim())), 'comma-separated http(s) URLs')
+    .optional(),
+  RISKGRAPH_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  RISKGRAPH_WEBHOOK_ATTEMPTS: intFrom(1, 50).default(8),
+  RISKGRAPH_WEBHOOK_BACKOFF_MS: intFrom(1, 3_600_000).default(2000),
+}).superRefine((e, ctx) => {
+  if (e.RISKGRAPH_WEBHOOK_URLS !== undefined && e.RISKGRAPH_WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['RISKGRAPH_WEBHOOK_SECRET'], message: 'required when RISKGRAPH_WEBHOOK_URLS is set (webhooks are always signed)' });
+  }
 });
 
 export interface Config {
@@ -95,6 +114,18 @@ export interface Config {
     /** How often the peer groups are rebuilt from the graph, ms. */
     everyMs: number;
   };
+  analysis: {
+    /** The mode until an administrator sets one through the API. */
+    defaultMode: EnforcementMode;
+    /** Base indicator configuration (JSON or YAML), absolute; API overrides layer on top. */
+    indicatorsFile: string | undefined;
+    /** The organisation's mail domains: mail to any other domain is external. */
+    internalDomains: string[];
+    /** A partition's changed profiles are checkpointed to the graph every this many batches. */
+    checkpointEvery: number;
+  };
+  /** Signed alert webhooks (none when `urls` is empty). */
+  webhooks: { urls: string[]; secret: string; attempts: number; backoffMs: number; timeoutMs: number };
 }
 
 /** Parse and validate the environment; throws one CONFIG_INVALID error listing every problem. */
@@ -138,6 +169,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     http: { maxBodyBytes: e.RISKGRAPH_MAX_BODY_MB * 1024 * 1024 },
     peerGroups: { everyMs: e.RISKGRAPH_PEER_GROUPS_EVERY_MINUTES * 60_000 },
+    analysis: {
+      defaultMode: e.RISKGRAPH_MODE,
+      indicatorsFile: e.RISKGRAPH_INDICATORS_FILE === undefined ? undefined : path.resolve(e.RISKGRAPH_INDICATORS_FILE),
+      internalDomains: (e.RISKGRAPH_INTERNAL_DOMAINS ?? '').split(',').filter((d) => d !== '').map((d) => d.toLowerCase()),
+      checkpointEvery: e.RISKGRAPH_PROFILE_CHECKPOINT_BATCHES,
+    },
+    webhooks: {
+      urls: (e.RISKGRAPH_WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
+      secret: e.RISKGRAPH_WEBHOOK_SECRET ?? '',
+      attempts: e.RISKGRAPH_WEBHOOK_ATTEMPTS,
+      backoffMs: e.RISKGRAPH_WEBHOOK_BACKOFF_MS,
+      timeoutMs: 10_000,
+    },
   };
 }
 
@@ -148,6 +192,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     adminToken: config.adminToken ? '***' : undefined,
     neo4j: { ...config.neo4j, password: config.neo4j.password ? '***' : undefined },
     redis: { url: config.redis.url ? redactUrl(config.redis.url) : undefined },
+    webhooks: { ...config.webhooks, secret: config.webhooks.secret ? '***' : '' },
   };
 }
 

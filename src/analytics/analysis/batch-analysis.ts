@@ -47,7 +47,10 @@ import {
 import { evaluateEvent, evaluateSession } from '../indicators/evaluate.ts';
 import type { Finding } from '../indicators/indicator.ts';
 import type { MaturityConfig } from '../maturity.ts';
-import { isBehaviour, observeEvent, observeSession, takeSessionFeatures, type UserProfile } from '../profiles/user-profile.ts';
+import { isBehaviour, observeEvent, observeSession, recluster, takeSessionFeatures, type UserProfile } from '../profiles/user-profile.ts';
+
+/** Numeric baselines are re-clustered once a day of data per user. */
+export const DEFAULT_RECLUSTER_EVERY_MS = 86_400_000;
 
 /** What the analysis keeps per user between batches (checkpointed to the graph). */
 export interface UserAnalysis {
@@ -96,6 +99,8 @@ export interface BatchAnalysisInput {
   risk?: UserRiskConfig;
   /** The clock, epoch ms (evaluatedAt of findings). */
   now: number;
+  /** A user's numeric baselines are re-clustered when a session closes this long after the last time. Default a day. */
+  reclusterEveryMs?: number;
   /**
    * Users scored again in their current context (their HR status changed): their open
    * sessions, the given closed sessions (with their stored findings), and their risk.
@@ -225,6 +230,9 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
     const sessionFindings = (s.openFindings.get(session.id) ?? []).map(findingView);
     for (const finding of evaluateSession({ ...common(session.user, s.profile), session, features, sessionFindings }, settings.indicators)) keep(finding);
     observeSession(s.profile, features);
+    // The periodic re-clustering of the numeric baselines, on the data's own clock.
+    const every = input.reclusterEveryMs ?? DEFAULT_RECLUSTER_EVERY_MS;
+    if (s.profile.reclusteredAt === null || features.last - s.profile.reclusteredAt >= every) recluster(s.profile, features.last);
   };
 
   input.events.forEach((event, i) => {

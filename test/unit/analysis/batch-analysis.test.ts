@@ -126,6 +126,25 @@ describe('analyseBatch', () => {
     expect(tom.openFindings.has(SESSION)).toBe(false);
   });
 
+  it('re-clusters a user\'s numeric baselines when a session closes, at most once a day of data', () => {
+    const day = (d: number, id: string) => {
+      const events = [ev(`${id}-in`, T + d * DAY + 9 * HOUR, { category: 'authentication', action: 'logon' }), ev(`${id}-out`, T + d * DAY + 17 * HOUR, { category: 'authentication', action: 'logoff' })];
+      return { events, sessions: [{ ...session('CLOSED', events[0]!.ts, events[1]!.ts, 2), id }] };
+    };
+    const first = day(0, 'd0');
+    const base = input(first.events, { sessions: first.sessions, eventSessions: new Map(first.events.map((e) => [e.id, 'd0'])) });
+    base.contexts.set('tom', { hr: null, peerGroup: null });
+    analyseBatch(base);
+    const tom = base.users.get('tom')!;
+    expect(tom.profile.reclusteredAt).toBe(T + 17 * HOUR);
+    const later = day(0.1, 'd0b');
+    analyseBatch({ ...base, events: later.events, sessions: later.sessions, eventSessions: new Map(later.events.map((e) => [e.id, 'd0b'])) });
+    expect(tom.profile.reclusteredAt).toBe(T + 17 * HOUR);
+    const next = day(1, 'd1');
+    analyseBatch({ ...base, events: next.events, sessions: next.sessions, eventSessions: new Map(next.events.map((e) => [e.id, 'd1'])) });
+    expect(tom.profile.reclusteredAt).toBe(T + DAY + 17 * HOUR);
+  });
+
   it('is deterministic: the same state and batch give the same findings, scores and risk', () => {
     const first = input(afterTermination());
     const again = { ...first, users: new Map([...first.users].map(([u, s]) => [u, cloneUserAnalysis(s)])), contexts: new Map(first.contexts), seenSources: new Set(first.seenSources) };
