@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from '../../src/main.ts';
+import { TEST_ADMIN_TOKEN, testServer } from '../support/runtime.ts';
+import { collect, gqlData, until, wsClient } from './graphql-support.ts';
+
+/**
+ * The product end to end, as its users meet it, over real HTTP and WebSocket against the real
+ * Neo4j and Redis: events go in through POST /ingest; an analyst's dashboard, subscribed over
+ * graphql-ws, receives the alert the pipeline raises for a terminated employee's logon; the
+ * analyst reads the session's explanation (contributions that add up to its score) and its
+ * timeline; HR then records that another user had given notice before copying hundreds of
+ * files to USB, and the dashboard sees that user's risk rise, kept in the risk history.
+ */
+const DAY = 86_400_000;
+const MIN = 60_000;
+const start = Math.floor((Date.now() - 25 * DAY) / DAY) * DAY;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function line(user: string, id: string, ts: number, category: string, action: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ '@timestamp': iso(ts), event: { id, category, action, outcome: 'success' }, user: { name: user }, host: { name: `WS-${user}` }, ...extra });
+}
+
+function events(): string[] {
+  const lines: string[] = [];
+  // vera: 18 routine days (a mature baseline), then a session copying 300 files to USB.
+  for (let d = 0; d < 18; d++) {
+    const day = start + d * DAY + 9 * 60 * MIN;
+    lines.push(line('vera', `v${d}-in`, day, 'authentication', 'logon'));
+    for (let i = 0; i < 14; i++) lines.push(line('vera', `v${d}-${i}`, day + (10 + i * 20) * MIN, 'network', 'app_access', { destination: { address: `FIN-${i % 3}` } }));
+    lines.push(line('vera', `v${d}-out`, day + 8 * 60 * MIN, 'authentication', 'logoff'));
+  }
+  const x = start + 20 * DAY + 10 * 60 * MIN;
+  lines.push(line('vera', 'vx-in', x, 'authentication', 'logon'));
+  for (let i = 0; i < 300; i++) lines.push(line('vera', `vx-${i}`, x + 2 * MIN + i * 1000, 'file', 'file_copy', { file: { path: `E:/export/${i}.xlsx`, size: 2_000_000 } }));
+  lines.push(line('vera', 'vx-out', x + 30 * MIN, 'authentication', 'logoff'));
+  // tom: terminated yesterday, logs on today and reaches the payroll database.
+  const today = start + 24 * DAY;
+  lines.push(
+    JSON.stringify({
+      '@timestamp': iso(today - 12 * 60 * MIN),
+      event: { id: 'tom-hr', category: 'iam', action: 'hr_update', outcome: 'success' },
+      user: { name: 'tom' },
+      riskgraph: { hr: { name: 'Tom Gone', status: 'TERMINATED', effective_date: iso(today - DAY).slice(0, 10), last_day: iso(today - 2 * DAY).slice(0, 10) } },
+    }),
+  );
+  lines.push(line('tom', 't1', today + 9 * 60 * MIN, 'authentication', 'logon'));
+  lines.push(line('tom', 't2', today + 9 * 60 * MIN + 5 * MIN, 'network', 'app_access', { destination: { address: 'PAYROLL-DB' } }));
+  lines.push(line('tom', 't3', today + 9 * 60 * MIN + 9 * MIN, 'network', 'app_access', { destination: { address: 'HR-FILES' } }));
+  lines.push(line('tom', 't4', today + 9 * 60 * MIN + 30 * MIN, 'authentication', 'logoff'));
+  return lines.sort((a, b) => (JSON.parse(a)['@timestamp'] as string).localeCompare(JSON.parse(b)['@timestamp'] as string));
+}
+
+describe('a scenario end to end over HTTP and WebSocket', () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await testServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('raises the alert live, explains it, and moves a user’s risk when HR reports a departure', async () => {
+    const client = wsClient(server);
+    try {
+      const alerts = collect(client, `subscription { alertRaised(filter: {minSeverity: HIGH}) { id severity score reasons user { key } session { id } } }`);
+      const changes = collect(client, `subscription { riskScoreChanged(filter: {userId: "vera"}) { user { key } previousScore score level } }`);
+      await until(() => server.api.pubsub.subscriberCount('alert-raised') === 1 && server.api.pubsub.subscriberCount('risk-score-changed') === 1, 5000, 'the subscriptions');
+
+      const response = await fetch(`${server.url}/ingest?format=ecs&wait=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson' },
+        body: events().join('\n'),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ duplicates: 0, deadLetters: 0 });
+
+      await alerts.waitFor(1, 20_000);
+      const raised = alerts.results.map((r) => r.data!.alertRaised as { severity: string; user: { key: string }; session: { id: string } | null });
+      const tomAlert = raised.find((a) => a.user.key === 'tom' && a.session !== null);
+      expect(tomAlert, JSON.stringify(raised)).toBeDefined();
+      expect(['HIGH', 'CRITICAL']).toContain(tomAlert!.severity);
+
+      const { session } = await gqlData(
+        server,
+        `query ($id: ID!) { session(id: $id) { id score user { key riskLevel }
+            explanation { score contributions { indicatorId reason value unscored weights { anchor calibrationProduct downWeight } } }
+            timeline(first: 10) { edges { node { id } } } } }`,
+        { id: tomAlert!.session!.id },
+      );
+      expect(session.user).toEqual({ key: 'tom', riskLevel: 'CRITICAL' });
+      const contributions = session.explanation.contributions as Array<{ indicatorId: string; value: number; reason: string }>;
+      const cents = contributions.reduce((sum, c) => sum + Math.round(c.value * 100), 0);
+      expect(Math.round(session.score * 100)).toBe(cents);
+      expect(session.explanation.score).toBe(session.score);
+      expect(contributions[0]).toMatchObject({ indicatorId: 'activity-after-termination', value: 60 });
+      expect(contributions[0]!.reason).toMatch(/terminat/i);
+      expect(session.timeline.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(['t1', 't2', 't3', 't4']);
+
+      const before = await gqlData(server, `{ user(id: "vera") { riskScore riskLevel } }`);
+      const seen = changes.results.length;
+      await gqlData(server, `mutation ($input: EmploymentStatusInput!) { setEmploymentStatus(input: $input) { status } }`, {
+        input: { userId: 'vera', status: 'NOTICE_GIVEN', effectiveDate: iso(start + 19 * DAY), lastDay: iso(Date.now() + 10 * DAY) },
+      });
+      await changes.waitFor(seen + 1, 20_000);
+      const moved = changes.results.at(-1)!.data!.riskScoreChanged as { previousScore: number; score: number };
+      expect(moved.previousScore).toBeCloseTo(before.user.riskScore, 2);
+      expect(moved.score).toBeGreaterThan(moved.previousScore);
+      const after = await gqlData(server, `{ user(id: "vera") { riskScore riskHistory(first: 5) { edges { node { score previousScore } } } } }`);
+      expect(after.user.riskScore).toBeCloseTo(moved.score, 2);
+      expect(after.user.riskHistory.edges[0].node).toMatchObject({ score: moved.score });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
