@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPubSub } from '../../src/api/pubsub/redis-pubsub.ts';
 import { Topic } from '../../src/api/pubsub/topics.ts';
 import { parseStream } from '../../src/events/importer.ts';
-import type { Runtime } from '../../src/main.ts';
+import { createRuntime, type Runtime } from '../../src/main.ts';
 import { Neo4jAlertRepository } from '../../src/store/alert.repository.ts';
 import { graphQuery, testRuntime } from '../support/runtime.ts';
 
@@ -132,5 +132,24 @@ describe('scoring in the pipeline on real Neo4j and Redis', () => {
     expect(await stage.applyFeedback()).toBe(0);
     const [applied] = await graphQuery<{ f: string }>(runtime, 'MATCH (a:Alert {id: $id}) RETURN a.feedbackApplied AS f', { id: alert!.id });
     expect(applied!.f).toBe('FALSE_POSITIVE');
+  });
+
+  it('resumes from the profile checkpoint after a restart instead of learning from scratch', async () => {
+    await runtime.close();
+    // A fresh process (nothing cached) on the same graph and queues.
+    runtime = await createRuntime(runtime.config, runtime.log, { workers: true });
+    const later = (h: number, m = 0) => new Date(DAY + DAY + h * 3_600_000 + m * 60_000).toISOString();
+    const lines = [
+      JSON.stringify({ '@timestamp': later(9), event: { id: 'u1', category: 'authentication', action: 'logon', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' } }),
+      JSON.stringify({ '@timestamp': later(9, 5), event: { id: 'u2', category: 'network', action: 'app_access', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' }, destination: { address: 'PAYROLL-DB' } }),
+      JSON.stringify({ '@timestamp': later(9, 6), event: { id: 'u3', category: 'network', action: 'app_access', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' }, destination: { address: 'NEW-DB' } }),
+    ];
+    await runtime.ingest.ingest(parseStream(Readable.from([lines.join('\n')]), { format: 'ecs', source: 'later.ndjson' }), { source: 'later.ndjson', wait: true });
+    const [profile] = await graphQuery<{ profile: string }>(runtime, "MATCH (u:User {id: 'tom'}) RETURN u.profile AS profile");
+    // 4 events learnt before the restart (checkpointed by the import's sweep) + 3 after: the
+    // baseline was reloaded, not started again; it knows the assets from both sides.
+    expect((JSON.parse(profile!.profile) as { events: number }).events).toBe(7);
+    expect(profile!.profile).toContain('HR-FILES');
+    expect(profile!.profile).toContain('NEW-DB');
   });
 });
