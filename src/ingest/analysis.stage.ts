@@ -214,7 +214,7 @@ export class AnalysisStage {
         : [],
       alerts: result.raise.map((c) => ({ ...c.alert, reasons: [...c.alert.reasons] })),
       newSources,
-      audit: options.rescore === undefined ? [] : rescoreAudit(options.rescore, result, contexts, working, now),
+      audit: [...(options.rescore === undefined ? [] : rescoreAudit(options.rescore, result, contexts, working, now)), ...stepDownAudit(result, now)],
     };
 
     return {
@@ -374,6 +374,30 @@ export class AnalysisStage {
       features: await features.features,
     };
   }
+}
+
+/**
+ * The step-down-access policy's decisions: a user whose risk becomes CRITICAL is flagged for
+ * reduced access (User.stepDownAccess, for identity providers and PAM); the flag clears when the
+ * risk falls below. Each flip is audited.
+ */
+function stepDownAudit(result: BatchAnalysis, now: number): AuditRow[] {
+  const rows: AuditRow[] = [];
+  for (const [user, o] of result.users) {
+    const was = o.previousLevel === 'CRITICAL';
+    const is = o.risk.level === 'CRITICAL';
+    if (was === is) continue;
+    rows.push({
+      id: `audit-stepdown-${createHash('sha256').update(`${user}\u0000${o.risk.computedAt}\u0000${is}`).digest('hex').slice(0, 24)}`,
+      at: now,
+      actor: 'system:policy',
+      action: is ? 'access.step-down' : 'access.restore',
+      target: user,
+      outcome: 'OK',
+      details: JSON.stringify({ previousScore: o.previous, score: o.risk.score, level: o.risk.level, dataTime: new Date(o.risk.computedAt).toISOString() }),
+    });
+  }
+  return rows;
 }
 
 /** One audit entry per re-scored user: why, the status in force, what moved. */

@@ -81,6 +81,13 @@ describe('scoring in the pipeline on real Neo4j and Redis', () => {
     );
     expect(user!.level).toBe('CRITICAL');
     expect(user!.peak).toBe(user!.score);
+    const [flag] = await graphQuery<{ stepDown: boolean; since: number | null; audits: number }>(
+      runtime,
+      `MATCH (u:User {id: 'tom'}) RETURN u.stepDownAccess AS stepDown, u.stepDownSince AS since,
+              COUNT { (a:AuditEntry {action: 'access.step-down', target: 'tom'}) } AS audits`,
+    );
+    expect(flag).toMatchObject({ stepDown: true, audits: 1 });
+    expect(flag!.since).toBeGreaterThan(0);
     expect(user!.history).toBeGreaterThanOrEqual(1);
     const [jane] = await graphQuery<{ score: number | null }>(runtime, "MATCH (u:User {id: 'jane'}) RETURN u.riskScore AS score");
     expect(jane!.score ?? 0).toBe(0);
