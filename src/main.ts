@@ -3,9 +3,12 @@ import { Redis } from 'ioredis';
 import { createGraphqlApi, GRAPHQL_PATH, type ApiLimits, type GraphqlApi } from './api/graphql-api.ts';
 import type { ApiRepositories } from './api/context.ts';
 import type { AlertPublisher, IndicatorCatalog, PeerGroupRecomputer, RiskChangePublisher } from './api/ports.ts';
-import { indicatorCatalogue } from './analytics/indicators/registry.ts';
-import { GraphAlertPublisher, PubSubRiskChangePublisher } from './api/publishers.ts';
+import { AnnouncingHrRepository, GraphAlertPublisher, PubSubRiskChangePublisher } from './api/publishers.ts';
 import { type PubSub, RedisPubSub } from './api/pubsub/redis-pubsub.ts';
+import { BatchedAuditWriter } from './risk/batched-audit.writer.ts';
+import { RiskDecisionService, type RiskDecisionServiceOptions } from './risk/risk-decision.service.ts';
+import { RiskStateCache } from './risk/risk-state.cache.ts';
+import { Neo4jRiskStateRepository } from './store/risk-state.repository.ts';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.ts';
 import { AdminTokenAuthenticator, type Authenticator, ChainAuthenticator } from './auth/authenticator.ts';
 import { type Config, describeConfig } from './config.ts';
@@ -15,7 +18,10 @@ import { HttpServer } from './http/server.ts';
 import { ensureLocalNeo4j, type LocalNeo4j } from './infra/neo4j-local.ts';
 import { ensureRedis, type LocalRedis } from './infra/redis-local.ts';
 import { IngestService } from './ingest/ingest.service.ts';
+import { AnalysisStage } from './ingest/analysis.stage.ts';
 import { PipelineService } from './ingest/pipeline.service.ts';
+import { WebhookDispatcher } from './responses/webhooks.ts';
+import { RescoringHrRepository } from './ingest/rescoring.hr-repository.ts';
 import type { Logger } from './logger.ts';
 import { EventDedup } from './queue/dedup.ts';
 import { IngestQueues } from './queue/ingest.queue.ts';
@@ -25,14 +31,22 @@ import { Neo4jPeerGroupRepository } from './store/peer-group.repository.ts';
 import { Neo4jAlertRepository } from './store/alert.repository.ts';
 import { Neo4jApiKeyRepository } from './store/api-key.repository.ts';
 import { Neo4jAuditRepository } from './store/audit.repository.ts';
+import { Neo4jContextInputRepository } from './store/context-inputs.repository.ts';
 import { Neo4jDeadLetterRepository } from './store/dead-letter.repository.ts';
 import { Neo4jEntityRepository } from './store/entity.repository.ts';
 import { Neo4jHrRepository } from './store/hr.repository.ts';
 import { Neo4jPeerGroupViewRepository } from './store/peer-group-view.repository.ts';
 import { Neo4jSessionRepository } from './store/session.repository.ts';
+import { Neo4jFindingRepository } from './store/finding.repository.ts';
+import { Neo4jRiskHistoryRepository } from './store/risk-history.repository.ts';
 import { createDriver, Neo4jExecutor } from './store/executor.ts';
 import { Neo4jIngestRepository } from './store/ingest.repository.ts';
+import { Neo4jAnalysisRepository } from './store/analysis.repository.ts';
+import { Topic } from './api/pubsub/topics.ts';
 import { applyMigrations } from './store/migrations.ts';
+import { Neo4jSettingsRepository } from './store/settings.repository.ts';
+import { loadIndicatorConfigFile } from './settings/indicator-config.file.ts';
+import { SettingsService } from './settings/settings.service.ts';
 
 /**
  * The composition root: configuration → Neo4j and Redis (found or started) → driver and
@@ -56,6 +70,8 @@ export interface Runtime {
   metrics: Metrics;
   /** Peer-group recomputation: periodic in a server, on demand through the API and CLI. */
   peerGroups: { repository: Neo4jPeerGroupRepository; jobs: PeerGroupJobs };
+  /** Analysis settings (mode, indicator configuration, threat intelligence): read per batch, changed by admins. */
+  settings: SettingsService;
   /** Stops workers, then connections, then any server this process started. */
   close(): Promise<void>;
 }
@@ -84,6 +100,8 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   };
   try {
     log.debug({ config: describeConfig(config) }, 'configuration');
+    // A bad indicator file stops start-up before anything is started, listing every problem.
+    const indicatorFileConfig = loadIndicatorConfigFile(config.analysis.indicatorsFile);
     let localNeo4j: LocalNeo4j | null = null;
     if (config.neo4j.uri === undefined) {
       localNeo4j = await ensureLocalNeo4j({
@@ -111,6 +129,13 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     closers.push(() => executor.close());
     await executor.verify();
     await applyMigrations(executor, log);
+    const settings = new SettingsService({
+      repository: new Neo4jSettingsRepository(executor),
+      fileConfig: indicatorFileConfig,
+      defaultMode: config.analysis.defaultMode,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
 
     const redis = new Redis(localRedis.url, { maxRetriesPerRequest: 20, lazyConnect: false });
     closers.push(() => redis.quit());
@@ -124,10 +149,33 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const metrics = new Metrics(() => queues.depths());
     const dedup = new EventDedup(redis, config.queue.prefix, config.queue.dedupTtlDays);
     const deadLetters = new Neo4jDeadLetterRepository(executor);
+    // Alerts and risk changes of the pipeline go to every API instance through Redis pub/sub.
+    const scoringEvents = new RedisPubSub({ redis, prefix: config.queue.prefix, log });
+    // ... and to SOAR/SIEM as signed webhooks, retried through their own queue.
+    const webhooks = new WebhookDispatcher(config.webhooks, connection, { deadLetters, audit: new Neo4jAuditRepository(executor), log });
+    closers.push(() => webhooks.close());
+    if (options.workers) webhooks.start();
+    const analysis = new AnalysisStage({
+      repository: new Neo4jAnalysisRepository(executor),
+      settings,
+      publisher: {
+        alertRaised: async (alert) => {
+          await scoringEvents.publish(Topic.ALERT_RAISED, alert);
+          await webhooks.alertRaised(alert);
+        },
+        riskChanged: (change) => scoringEvents.publish(Topic.RISK_SCORE_CHANGED, change),
+      },
+      log,
+      clock: options.clock ?? Date.now,
+      internalDomains: config.analysis.internalDomains,
+      checkpointEvery: config.analysis.checkpointEvery,
+    });
+    closers.push(() => analysis.close());
     const pipeline = new PipelineService({
       repository: new Neo4jIngestRepository(executor),
       dedup,
       sessions: config.sessions,
+      analysis,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const ingest = new IngestService({
@@ -181,6 +229,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       workers,
       metrics,
       peerGroups: { repository: peerGroupRepository, jobs: peerGroupJobs },
+      settings,
       close,
     };
   } catch (error) {
@@ -227,16 +276,20 @@ export interface Server {
     alerts: AlertPublisher;
     /** Scoring (issue 4) announces risk score changes through this. */
     riskChanges: RiskChangePublisher;
+    /** Query.riskDecision: the in-memory risk state and the decision over it. */
+    riskDecisions: RiskDecisionService;
   };
   close(): Promise<void>;
 }
 
 export interface ServerOptions {
   clock?: () => number;
-  /** The indicator catalogue shown by Query.indicators; the analytics registry by default. */
+  /** The indicator catalogue shown by Query.indicators; by default the registry as configured (runtime.settings). */
   indicators?: IndicatorCatalog;
   /** Overrides of the API limits (tests). */
   apiLimits?: Partial<ApiLimits>;
+  /** Overrides of the risk-decision state's paging and reload period (tests, benchmarks). */
+  riskDecisions?: Partial<RiskDecisionServiceOptions>;
 }
 
 /** Mutation.recomputePeerGroups through the peer-group job (shared by concurrent requests). */
@@ -253,12 +306,14 @@ function peerGroupRecomputer(jobs: PeerGroupJobs): PeerGroupRecomputer {
   };
 }
 
-/** Query.indicators shows the analytics registry (its metadata; trigger statistics to come). */
-const REGISTRY_CATALOG: IndicatorCatalog = Object.freeze({ list: () => indicatorCatalogue() });
+/** A key without a User node is answered as unknown for this long before it is read again, ms. */
+const UNKNOWN_USER_TTL_MS = 60_000;
+/** Unknown keys remembered at most (identity providers may ask about many accounts we never saw). */
+const MAX_UNKNOWN_USERS = 10_000;
 
 /** `riskgraph serve`: API and workers in one process, drained on SIGTERM. */
 export async function startServer(config: Config, log: Logger, options: ServerOptions = {}): Promise<Server> {
-  const { indicators = REGISTRY_CATALOG, apiLimits, ...runtimeOptions } = options;
+  const { indicators, apiLimits, riskDecisions: riskDecisionOptions, ...runtimeOptions } = options;
   const runtime = await createRuntime(config, log, { workers: true, scheduleSweeps: true, ...runtimeOptions });
   const clock = options.clock ?? Date.now;
   const closers: Array<() => Promise<unknown>> = [];
@@ -270,22 +325,52 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
     const authenticator = new ChainAuthenticator([createAuthenticator(config, log), apiKeyAuthenticator]);
     const pubsub = new RedisPubSub({ redis: runtime.redis, prefix: config.queue.prefix, log });
     closers.push(() => pubsub.close());
+    // Risk decisions: audited in batches off the request path; closed before their audit
+    // writer, which then writes what is left.
+    const decisionAudit = new BatchedAuditWriter({ repository: new Neo4jAuditRepository(executor), log });
+    closers.push(() => decisionAudit.close());
+    const riskDecisions = new RiskDecisionService({
+      repository: new Neo4jRiskStateRepository(executor),
+      cache: new RiskStateCache({ unknownTtlMs: UNKNOWN_USER_TTL_MS, maxUnknown: MAX_UNKNOWN_USERS, now: Date.now }),
+      audit: decisionAudit,
+      pubsub,
+      log,
+      clock,
+      ...(riskDecisionOptions ? { options: riskDecisionOptions } : {}),
+    });
+    closers.push(() => riskDecisions.close());
+    await riskDecisions.start();
     const repos: ApiRepositories = {
       entities: new Neo4jEntityRepository(executor),
       sessions: new Neo4jSessionRepository(executor),
+      findings: new Neo4jFindingRepository(executor),
+      riskHistory: new Neo4jRiskHistoryRepository(executor),
       peerGroups: new Neo4jPeerGroupViewRepository(executor),
       alerts: new Neo4jAlertRepository(executor),
       audit: new Neo4jAuditRepository(executor),
       apiKeys: new Neo4jApiKeyRepository(executor),
-      hr: new Neo4jHrRepository(executor),
+      // HR changes are announced so every instance's risk-decision state re-reads those users.
+      hr: new AnnouncingHrRepository({
+        inner: new RescoringHrRepository({
+          inner: new Neo4jHrRepository(executor),
+          rescore: (users, reason, since) => runtime.ingest.rescore(users, reason, { since }),
+          log,
+        }),
+        pubsub,
+        log,
+        clock,
+      }),
       deadLetters: runtime.deadLetters,
+      contextInputs: new Neo4jContextInputRepository(executor),
     };
     const graphql = await createGraphqlApi({
       services: {
         repos,
         ingest: runtime.ingest,
-        indicators,
+        indicators: indicators ?? runtime.settings,
+        settings: runtime.settings,
         peerGroups: peerGroupRecomputer(runtime.peerGroups.jobs),
+        riskDecisions,
         pubsub,
         apiKeyAuthenticator,
         log,
@@ -321,6 +406,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
         pubsub,
         alerts: new GraphAlertPublisher(repos.alerts, pubsub),
         riskChanges: new PubSubRiskChangePublisher(pubsub),
+        riskDecisions,
       },
       close: async () => {
         // WebSocket subscribers and pub/sub first, so the HTTP server can drain and close.

@@ -5,25 +5,32 @@ import type { Logger } from '../logger.ts';
 import type { AlertRepository } from '../store/alert.repository.ts';
 import type { ApiKeyRepository } from '../store/api-key.repository.ts';
 import type { AuditRepository } from '../store/audit.repository.ts';
+import type { ContextInputRepository } from '../store/context-inputs.repository.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
 import type { EntityRepository } from '../store/entity.repository.ts';
+import type { FindingRepository } from '../store/finding.repository.ts';
 import type { HrRepository } from '../store/hr.repository.ts';
 import type { PeerGroupViewRepository } from '../store/peer-group-view.repository.ts';
+import type { RiskHistoryRepository } from '../store/risk-history.repository.ts';
 import type { SessionRepository } from '../store/session.repository.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
-import type { IndicatorCatalog, PeerGroupRecomputer } from './ports.ts';
+import type { IndicatorCatalog, PeerGroupRecomputer, RiskDecider, SettingsAdministration } from './ports.ts';
 import type { PubSub } from './pubsub/redis-pubsub.ts';
 
 /** The store interfaces the API reads and writes through. */
 export interface ApiRepositories {
   entities: EntityRepository;
   sessions: SessionRepository;
+  findings: FindingRepository;
+  riskHistory: RiskHistoryRepository;
   peerGroups: PeerGroupViewRepository;
   alerts: AlertRepository;
   audit: AuditRepository;
   apiKeys: ApiKeyRepository;
   hr: HrRepository;
   deadLetters: DeadLetterRepository;
+  /** Fusion context inputs: asset criticality and watchlists. */
+  contextInputs: ContextInputRepository;
 }
 
 /** Long-lived collaborators, shared by all requests. */
@@ -31,7 +38,11 @@ export interface ApiServices {
   repos: ApiRepositories;
   ingest: Pick<IngestService, 'ingest'>;
   indicators: IndicatorCatalog;
+  /** Analysis settings: mode, indicator configuration, threat intelligence. */
+  settings: SettingsAdministration;
   peerGroups: PeerGroupRecomputer;
+  /** The login-time risk decision (in-memory state; see src/risk/). */
+  riskDecisions: RiskDecider;
   pubsub: PubSub;
   apiKeyAuthenticator: Pick<ApiKeyAuthenticator, 'evict'>;
   log: Logger;
@@ -66,6 +77,6 @@ export function createContext(
 ): ApiContext {
   // A subscription lives long and re-resolves on every event: it uses the instance's shared
   // loaders, whose cache lasts a second, so it neither serves stale users nor grows unbounded.
-  const loaders = transport === 'ws' ? services.wsLoaders : createLoaders(services.repos, { cache: true, clock: services.clock });
+  const loaders = transport === 'ws' ? services.wsLoaders : createLoaders(services.repos, { cache: true, clock: services.clock, indicators: services.indicators });
   return { principal, loaders, services, transport, ...(onSlowConsumer ? { onSlowConsumer } : {}) };
 }

@@ -43,3 +43,14 @@ export function parseUserId(id: string, field: string): string {
   if (key.type !== 'User') throw badInput(field, `'${id}' is a ${key.type} id, not a user id`);
   return key.id;
 }
+
+/** An asset key from `FIN-DB-02` or `Asset:FIN-DB-02`. */
+export function parseAssetId(id: string, field: string): string {
+  const key = split(id);
+  if (key === null) {
+    if (id.length === 0) throw badInput(field, 'must not be empty');
+    return id;
+  }
+  if (key.type !== 'Asset') throw badInput(field, `'${id}' is a ${key.type} id, not an asset id`);
+  return key.id;
+}

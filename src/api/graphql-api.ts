@@ -65,7 +65,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi> {
   const limits = { ...DEFAULT_API_LIMITS, ...deps.limits };
-  const wsLoaders = createLoaders(deps.services.repos, { cache: true, clock: deps.services.clock });
+  const wsLoaders = createLoaders(deps.services.repos, { cache: true, clock: deps.services.clock, indicators: deps.services.indicators });
   const clearing = setInterval(() => clearLoaders(wsLoaders), WS_LOADER_CACHE_MS);
   clearing.unref();
   const services: ApiServices = { ...deps.services, version: VERSION, subscriberBuffer: limits.subscriberBuffer, wsLoaders };

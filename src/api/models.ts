@@ -1,9 +1,11 @@
 import type { AlertRecord } from '../store/alert.repository.ts';
 import type { AccessRecord, EntityRecord, UserRecord } from '../store/entity.repository.ts';
-import type { SessionRecord } from '../store/session.repository.ts';
+import type { FindingRecord } from '../store/finding.repository.ts';
+import type { RiskSnapshotRecord } from '../store/risk-history.repository.ts';
+import type { ContributionRecord, ExplanationRecord, SessionRecord, TimelineEventRecord } from '../store/session.repository.ts';
 import type { PeerGroupRecord } from '../store/peer-group-view.repository.ts';
 import { toGlobalId } from './global-id.ts';
-import { riskLevelOf } from './risk-level.ts';
+import { RISK_LEVEL_ORDER, type RiskLevel, riskLevelOf } from './risk-level.ts';
 
 /**
  * Graph records (epoch ms, optional properties) turned into the shapes of the GraphQL types,
@@ -14,7 +16,10 @@ export function toDate(ms: unknown): Date | null {
 }
 
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const numOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+/** A stored list of names, sorted (stored in the order they were added). */
+const names = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').sort() : []);
 
 export interface EntityModel {
   /** GraphQL typename: resolves the Entity interface. */
@@ -28,6 +33,8 @@ export interface EntityModel {
 export interface UserModel extends EntityModel {
   type: 'User';
   riskScore: number;
+  /** The stored UserRisk JSON, parsed only when `riskExplanation` is asked for. */
+  riskExplanationSource: unknown;
 }
 
 export function userModel(user: UserRecord): UserModel {
@@ -47,8 +54,14 @@ export function userModel(user: UserRecord): UserModel {
     employmentStatus: str(user.employmentStatus) ?? 'ACTIVE',
     statusEffective: toDate(user.statusEffective),
     lastDay: toDate(user.lastDay),
+    watchlists: names(user.watchlists),
     riskScore,
     riskLevel: riskLevelOf(riskScore),
+    peakRiskScore: Math.max(num(user.peakRiskScore), riskScore),
+    riskUpdatedAt: toDate(user.riskUpdatedAt),
+    riskExplanationSource: user.riskExplanation ?? null,
+    stepDownAccess: user.stepDownAccess === true,
+    stepDownSince: toDate(user.stepDownSince),
   };
 }
 
@@ -62,7 +75,7 @@ export function entityModel(record: EntityRecord): EntityModel {
     firstSeen: toDate(props.firstSeen),
   };
   if (record.type === 'Device') return { ...base, malwareAt: toDate(props.malwareAt), malwareSignature: str(props.malwareSignature) };
-  if (record.type === 'Asset') return { ...base, kind: str(props.kind) };
+  if (record.type === 'Asset') return { ...base, kind: str(props.kind), criticality: numOrNull(props.criticality) };
   return base;
 }
 
@@ -107,6 +120,92 @@ export function sessionModel(session: SessionRecord): SessionModel {
     ips: session.ips ?? [],
     countries: session.countries ?? [],
     distinctEntities: num(session.distinctEntities),
+    score: numOrNull(session.score),
+    shadowScore: numOrNull(session.shadowScore),
+    scoredAt: toDate(session.scoredAt),
+    anomalyCount: numOrNull(session.anomalyCount),
+  };
+}
+
+export interface FindingModel {
+  id: string;
+  userKey: string;
+  sessionId: string | null;
+  indicatorId: string;
+  [field: string]: unknown;
+}
+
+/** Stored test kinds ('p-value' | 'fact') as the TestKind enum; inferred when not stored. */
+function testKindOf(finding: FindingRecord): 'P_VALUE' | 'FACT' {
+  if (finding.testKind === 'p-value') return 'P_VALUE';
+  if (finding.testKind === 'fact') return 'FACT';
+  return finding.pValue !== null ? 'P_VALUE' : 'FACT';
+}
+
+export function findingModel(finding: FindingRecord): FindingModel {
+  return {
+    id: finding.id,
+    userKey: finding.user,
+    sessionId: finding.sessionId,
+    indicatorId: finding.indicatorId,
+    family: finding.family ?? 'unknown',
+    title: finding.title ?? finding.indicatorId,
+    reason: finding.reason,
+    at: toDate(finding.at),
+    evaluatedAt: toDate(finding.evaluatedAt),
+    learning: finding.learning,
+    anchorScore: Math.max(0, finding.anchorScore),
+    testKind: testKindOf(finding),
+    pValue: finding.pValue,
+    fact: finding.fact,
+    evidenceJson: finding.evidenceJson,
+    eventIds: finding.eventIds,
+  };
+}
+
+export interface ContributionModel {
+  indicatorId: string;
+  [field: string]: unknown;
+}
+
+export function explanationModel(explanation: ExplanationRecord) {
+  return { score: explanation.score, contributions: explanation.contributions.map(contributionModel) };
+}
+
+function contributionModel(c: ContributionRecord): ContributionModel {
+  return {
+    indicatorId: c.indicatorId,
+    reason: c.reason,
+    value: c.value,
+    unscored: c.unscored === null ? null : c.unscored === 'learning' ? 'LEARNING' : 'REPEAT',
+    weights: c.weights,
+    observed: c.observed,
+    baseline: c.baseline,
+    pValue: c.pValue,
+    fact: c.fact,
+    evidence: c.evidence,
+    eventIds: c.eventIds,
+    at: toDate(c.ts),
+  };
+}
+
+export function timelineEventModel(event: TimelineEventRecord) {
+  const { ts, ...rest } = event;
+  return { ...rest, at: toDate(ts) };
+}
+
+/** A stored risk level when it is one of ours, else the level of the score. */
+export function storedRiskLevel(level: string | null, score: number): RiskLevel {
+  return level !== null && (RISK_LEVEL_ORDER as readonly string[]).includes(level) ? (level as RiskLevel) : riskLevelOf(score);
+}
+
+export function riskSnapshotModel(snapshot: RiskSnapshotRecord) {
+  return {
+    at: toDate(snapshot.at),
+    score: snapshot.score,
+    level: storedRiskLevel(snapshot.level, snapshot.score),
+    previousScore: snapshot.previousScore,
+    reasons: snapshot.reasons,
   };
 }
 

@@ -3,7 +3,9 @@
  * wired in main.ts; the analytics and scoring code need not import this file (TypeScript
  * matches interfaces by shape), so the pure core keeps no dependency on the API layer.
  */
+import type { EnforcementMode } from '../analytics/maturity.ts';
 import type { AlertRecord, RaisedAlert } from '../store/alert.repository.ts';
+import type { ThreatIntelEntry, ThreatIntelKind } from '../store/settings.repository.ts';
 
 export type { AlertRecord, RaisedAlert } from '../store/alert.repository.ts';
 export { AlertSeverity, AlertStatus, AlertResolution } from '../store/alert.repository.ts';
@@ -21,6 +23,12 @@ export interface IndicatorDescriptor {
   enabled: boolean;
   /** Data sources it needs, e.g. `authentication`, `web`, `hr`. */
   dataSources: readonly string[];
+  /** The p-value threshold; null for facts (absent: not known to this catalogue). */
+  threshold?: number | null;
+  /** Other thresholds by name, in the indicator's order, with their built-in values. */
+  params?: ReadonlyArray<{ name: string; value: number; defaultValue: number }>;
+  /** An administrator's API override applies (resetIndicator removes it). */
+  overridden?: boolean;
 }
 
 /** What an on-demand peer-group rebuild reports (Mutation.recomputePeerGroups). */
@@ -40,6 +48,62 @@ export interface PeerGroupRecomputer {
 /** The indicator registry (analytics). Read on every `Query.indicators`; keep it cheap. */
 export interface IndicatorCatalog {
   list(): Promise<readonly IndicatorDescriptor[]> | readonly IndicatorDescriptor[];
+}
+
+export type { ThreatIntelEntry, ThreatIntelKind } from '../store/settings.repository.ts';
+
+/** The analysis settings as `Query.settings` shows them. Times epoch ms UTC. */
+export interface AnalysisSettingsView {
+  mode: EnforcementMode;
+  /** Grows with every change (0: never changed). */
+  version: number;
+  updatedAt: number | null;
+  updatedBy: string | null;
+  /** Families switched off (the administrator's list once set, else the file's). */
+  disabledFamilies: readonly string[];
+}
+
+/** Changes to one indicator; fields left out keep their value. */
+export interface IndicatorConfigurationInput {
+  id: string;
+  enabled?: boolean | null;
+  anchorScore?: number | null;
+  threshold?: number | null;
+  params?: ReadonlyArray<{ name: string; value: number }> | null;
+}
+
+/** What a threat-intelligence change did. */
+export interface ThreatIntelChange {
+  kind: ThreatIntelKind;
+  /** Values newly listed. */
+  added: number;
+  /** Values deleted. */
+  removed: number;
+  /** Values already listed (add: source and time refreshed) or not listed (remove). */
+  unchanged: number;
+  /** Entries of this kind after the change. */
+  total: number;
+  settings: AnalysisSettingsView;
+}
+
+/**
+ * The analysis settings administrators change (mode, indicator configuration, threat
+ * intelligence). Every change increments the settings version; input errors are BAD_INPUT
+ * domain errors naming the argument (`input.anchorScore`, `input.values[3]`, `values[0]`), with
+ * the argument names of the GraphQL operations.
+ */
+export interface SettingsAdministration {
+  view(): Promise<AnalysisSettingsView>;
+  setMode(mode: EnforcementMode, actor: string): Promise<AnalysisSettingsView>;
+  /** null: back to the file configuration's list. */
+  setDisabledFamilies(families: readonly string[] | null, actor: string): Promise<AnalysisSettingsView>;
+  configureIndicator(input: IndicatorConfigurationInput, actor: string): Promise<IndicatorDescriptor>;
+  resetIndicator(id: string, actor: string): Promise<IndicatorDescriptor>;
+  addThreatIntel(input: { kind: ThreatIntelKind; values: readonly string[]; source: string }, actor: string): Promise<ThreatIntelChange>;
+  removeThreatIntel(kind: ThreatIntelKind, values: readonly string[], actor: string): Promise<ThreatIntelChange>;
+  /** Entries of one kind by value, after `after` (exclusive). */
+  threatIntelPage(kind: ThreatIntelKind, after: string | null, limit: number): Promise<ThreatIntelEntry[]>;
+  threatIntelCount(kind: ThreatIntelKind): Promise<number>;
 }
 
 
@@ -69,4 +133,45 @@ export interface RiskScoreChange {
  */
 export interface RiskChangePublisher {
   publish(change: RiskScoreChange): Promise<void>;
+}
+
+/**
+ * HR data of some users changed (directory records or employment status), announced after the
+ * change is committed so every API instance's risk-decision state re-reads those users.
+ * Times epoch ms UTC.
+ */
+export interface HrChangeNotice {
+  /** User keys. */
+  users: readonly string[];
+  at: number;
+}
+
+/** What `Query.riskDecision` asks. Times epoch ms UTC. */
+export interface RiskDecisionRequest {
+  /** User key. */
+  userId: string;
+  ip?: string;
+  deviceId?: string;
+  application?: string;
+  /** When the login happens. */
+  time: number;
+}
+
+/** The answer to an identity provider at login. */
+export interface RiskDecisionResult {
+  decision: 'ALLOW' | 'STEP_UP' | 'DENY';
+  /** The login's risk, 0–100: user risk plus context. */
+  riskScore: number;
+  riskLevel: 'LOW' | 'MODERATE' | 'HIGH' | 'CRITICAL';
+  reasons: readonly string[];
+  /** When the decision was made. */
+  decidedAt: number;
+}
+
+/**
+ * The login-time risk decision (src/risk/): answered from in-memory state, recorded in the
+ * audit trail off the request path. `actor` is the calling principal's id.
+ */
+export interface RiskDecider {
+  decide(request: RiskDecisionRequest, actor: string): Promise<RiskDecisionResult>;
 }

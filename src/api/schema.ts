@@ -11,10 +11,11 @@ import {
   type GraphQLSchema,
   parse,
 } from 'graphql';
-import { DateTimeResolver, JSONObjectResolver, NonNegativeFloatResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver, JSONResolver, NonNegativeFloatResolver, NonNegativeIntResolver } from 'graphql-scalars';
 import { FIELD_POLICY, OPERATION_POLICY, mayCall } from '../auth/access-policy.ts';
 import { DomainError, ErrorCode, isDomainError } from '../errors.ts';
 import type { ApiContext } from './context.ts';
+import { IPAddressScalar } from './ip-address.scalar.ts';
 
 /**
  * The executable schema: the SDL in `schema/*.graphql` plus the resolvers, bound without a
@@ -52,8 +53,10 @@ export type ResolverMap = Record<string, TypeResolvers | { __resolveType: (value
 const SCALARS: Record<string, GraphQLScalarType> = {
   DateTime: DateTimeResolver,
   JSONObject: JSONObjectResolver,
+  JSON: JSONResolver,
   NonNegativeInt: NonNegativeIntResolver,
   NonNegativeFloat: NonNegativeFloatResolver,
+  IPAddress: IPAddressScalar,
 };
 
 export function buildApiSchema(resolvers: ResolverMap, typeDefs = loadTypeDefs()): GraphQLSchema {

@@ -15,11 +15,18 @@ export const OPERATION_POLICY: Readonly<Record<string, readonly Role[]>> = Objec
   'Query.peerGroups': Capability.READ_GRAPH,
   'Query.peerGroup': Capability.READ_GRAPH,
   'Query.riskLeaderboard': Capability.READ_GRAPH,
+  'Query.riskDecision': Capability.RISK_DECISION,
   'Query.alerts': Capability.READ_GRAPH,
   'Query.indicators': Capability.READ_GRAPH,
+  'Query.findings': Capability.INVESTIGATE,
+  'Query.wouldHaveAlerted': Capability.INVESTIGATE,
   'Query.deadLetters': Capability.READ_DEAD_LETTERS,
   'Query.apiKeys': Capability.ADMINISTER,
   'Query.auditTrail': Capability.ADMINISTER,
+  'Query.settings': Capability.READ_SETTINGS,
+  'Query.threatIntel': Capability.READ_SETTINGS,
+  'Query.watchlists': Capability.READ_SETTINGS,
+  'Query.criticalAssets': Capability.READ_SETTINGS,
   'Mutation.acknowledgeAlert': Capability.TRIAGE_ALERTS,
   'Mutation.resolveAlert': Capability.TRIAGE_ALERTS,
   'Mutation.upsertUsers': Capability.WRITE_HR,
@@ -29,14 +36,35 @@ export const OPERATION_POLICY: Readonly<Record<string, readonly Role[]>> = Objec
   'Mutation.createApiKey': Capability.ADMINISTER,
   'Mutation.revokeApiKey': Capability.ADMINISTER,
   'Mutation.recomputePeerGroups': Capability.ADMINISTER,
+  'Mutation.setEnforcementMode': Capability.ADMINISTER,
+  'Mutation.setDisabledIndicatorFamilies': Capability.ADMINISTER,
+  'Mutation.configureIndicator': Capability.ADMINISTER,
+  'Mutation.resetIndicator': Capability.ADMINISTER,
+  'Mutation.addThreatIntel': Capability.ADMINISTER,
+  'Mutation.removeThreatIntel': Capability.ADMINISTER,
+  'Mutation.setAssetCriticality': Capability.ADMINISTER,
+  'Mutation.addToWatchlist': Capability.ADMINISTER,
+  'Mutation.removeFromWatchlist': Capability.ADMINISTER,
   'Subscription.alertRaised': Capability.SUBSCRIBE,
   'Subscription.riskScoreChanged': Capability.SUBSCRIBE,
 });
 
-/** Fields below the root that expose personal data: null plus a FORBIDDEN error for others. */
+/** Fields below the root that expose personal data or evidence: null plus a FORBIDDEN error for others. */
 export const FIELD_POLICY: Readonly<Record<string, readonly Role[]>> = Object.freeze({
   'User.email': Capability.READ_PERSONAL_DATA,
   'User.employmentHistory': Capability.READ_PERSONAL_DATA,
+  // Who is watched is investigation context about people, read with the watchlists themselves;
+  // dashboards see only the `watchlist` weight of a finding. Asset.criticality (a rating of a
+  // system, shown as the `asset-criticality` weight anyway) is readable wherever assets are.
+  'User.watchlists': Capability.READ_SETTINGS,
+  // Evidence: what was observed and the events behind it (INVESTIGATE in roles.ts).
+  'Finding.evidence': Capability.INVESTIGATE,
+  'Finding.eventIds': Capability.INVESTIGATE,
+  'ScoreContribution.evidence': Capability.INVESTIGATE,
+  'ScoreContribution.observed': Capability.INVESTIGATE,
+  'ScoreContribution.baseline': Capability.INVESTIGATE,
+  'ScoreContribution.eventIds': Capability.INVESTIGATE,
+  'Session.timeline': Capability.INVESTIGATE,
 });
 
 export function mayCall(principal: Principal | null, coordinate: string): boolean {

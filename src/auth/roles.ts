@@ -33,6 +33,12 @@ export const Capability = Object.freeze({
   READ_GRAPH: [Role.ADMIN, Role.ANALYST, Role.DASHBOARD],
   /** Live alert and risk streams. */
   SUBSCRIBE: [Role.ADMIN, Role.ANALYST, Role.DASHBOARD],
+  /**
+   * The evidence behind scores (findings' evidence and event ids, explanations' observed values
+   * and baselines, session timelines) and the cross-user searches (all findings, what
+   * enforcement would have raised). Dashboards see scores, weights and reasons, not this.
+   */
+  INVESTIGATE: [Role.ADMIN, Role.ANALYST],
   /** Acknowledge and resolve alerts. */
   TRIAGE_ALERTS: [Role.ADMIN, Role.ANALYST],
   /** Personal data (e-mail, employment history) where the graph is readable at all. */
@@ -41,7 +47,9 @@ export const Capability = Object.freeze({
   WRITE_HR: [Role.ADMIN, Role.HR_INTEGRATION],
   /** The login-time risk decision. */
   RISK_DECISION: [Role.ADMIN, Role.IDP],
-  /** API keys and the audit trail. */
+  /** The analysis settings, threat-intelligence lists and watchlists (changing them is ADMINISTER). */
+  READ_SETTINGS: [Role.ADMIN, Role.ANALYST],
+  /** API keys, the audit trail, the analysis settings and threat intelligence. */
   ADMINISTER: [Role.ADMIN],
   /** Prometheus metrics at GET /metrics (operations dashboards scrape them). */
   READ_METRICS: [Role.ADMIN, Role.DASHBOARD],

@@ -12,6 +12,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string }> = Obje
   { version: 1, name: '001-core-schema' },
   { version: 2, name: '002-api' },
   { version: 3, name: '003-ingest-lookups' },
+  { version: 4, name: '004-analysis-settings' },
+  { version: 5, name: '005-scoring-reads' },
+  { version: 6, name: '006-context-inputs' },
 ]);
 
 export function splitStatements(text: string): string[] {

@@ -11,6 +11,7 @@
  *               STEP_UP  if riskScore ≥ stepUpAt,
  *               ALLOW    otherwise.
  *
+ * A signal the caller did not send (no IP, no device) adds nothing: absence is not novelty.
  * "Known" means seen for this user within `knownWithinMs` in the recent-context summary, which
  * `observeLogin` keeps to at most `maxEntries` devices, IPs and countries each (least recently
  * seen evicted first), so memory stays bounded per user.
@@ -40,9 +41,12 @@ export interface LoginRiskState {
 
 export interface LoginRequest {
   userId: string;
-  ip: string;
-  deviceId: string;
-  application: string;
+  /** Absent when the identity provider does not know it: then not scored (neither known nor unknown). */
+  ip?: string;
+  /** As `ip`. */
+  deviceId?: string;
+  /** Recorded with the decision; not scored. */
+  application?: string;
   /** Epoch ms. */
   time: number;
   /** ISO country of the IP, when the caller resolved it. */
@@ -90,11 +94,11 @@ export function decideLogin(state: LoginRiskState, request: LoginRequest, policy
   let score = base;
   if (base > 0) reasons.push(`user risk ${base} (${riskLevel(base)})`);
   const ctx = state.context.get(request.userId);
-  if (!isKnown(ctx?.devices, request.deviceId, request.time, policy)) {
+  if (request.deviceId !== undefined && !isKnown(ctx?.devices, request.deviceId, request.time, policy)) {
     score += policy.deviceUnknownPoints;
     reasons.push(`unknown device ${request.deviceId}`);
   }
-  if (!isKnown(ctx?.ips, request.ip, request.time, policy)) {
+  if (request.ip !== undefined && !isKnown(ctx?.ips, request.ip, request.time, policy)) {
     score += policy.ipUnknownPoints;
     reasons.push(`unknown IP ${request.ip}`);
   }

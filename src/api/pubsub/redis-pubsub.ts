@@ -24,7 +24,14 @@ export interface PubSub {
   publish(topic: Topic, event: unknown): Promise<void>;
   /** Resolves once the subscription is live (Redis acknowledged it). */
   subscribe<T>(topic: Topic, options: SubscribeOptions<T>): Promise<BoundedQueue<T>>;
-  /** Local subscribers to a topic (tests wait on this). */
+  /**
+   * An in-process listener (a cache kept fresh by the stream), called synchronously with each
+   * event in arrival order; resolves, once the subscription is live, to a function that stops
+   * it. Not a client subscriber: no buffer, and not counted by `subscriberCount`. A listener
+   * that throws is logged and keeps listening.
+   */
+  listen<T>(topic: Topic, listener: (event: T) => void): Promise<() => void>;
+  /** Local client subscribers to a topic (tests wait on this). */
   subscriberCount(topic: Topic): number;
   close(): Promise<void>;
 }
@@ -36,6 +43,7 @@ export class RedisPubSub implements PubSub {
   readonly #prefix: string;
   readonly #log: Logger;
   readonly #queues = new Map<string, Set<BoundedQueue<unknown>>>();
+  readonly #listeners = new Map<string, Set<(event: unknown) => void>>();
   /** Pending or done SUBSCRIBE per channel, so concurrent first subscribers share one. */
   readonly #subscribed = new Map<string, Promise<unknown>>();
 
@@ -74,19 +82,43 @@ export class RedisPubSub implements PubSub {
       },
     });
     set.add(queue as BoundedQueue<unknown>);
+    try {
+      await this.#subscribeChannel(channel);
+    } catch (error) {
+      await queue.return();
+      throw error;
+    }
+    return queue;
+  }
+
+  async listen<T>(topic: Topic, listener: (event: T) => void): Promise<() => void> {
+    const channel = channelOf(this.#prefix, topic);
+    let listeners = this.#listeners.get(channel);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#listeners.set(channel, listeners);
+    }
+    const set = listeners;
+    const entry = listener as (event: unknown) => void;
+    set.add(entry);
+    try {
+      await this.#subscribeChannel(channel);
+    } catch (error) {
+      set.delete(entry);
+      throw error;
+    }
+    return () => void set.delete(entry);
+  }
+
+  /** SUBSCRIBE once per channel, shared by concurrent first subscribers. */
+  #subscribeChannel(channel: string): Promise<unknown> {
     let subscribed = this.#subscribed.get(channel);
     if (subscribed === undefined) {
       subscribed = this.#subscriberConnection().subscribe(channel);
       this.#subscribed.set(channel, subscribed);
       subscribed.catch(() => this.#subscribed.delete(channel));
     }
-    try {
-      await subscribed;
-    } catch (error) {
-      await queue.return();
-      throw error;
-    }
-    return queue;
+    return subscribed;
   }
 
   subscriberCount(topic: Topic): number {
@@ -96,6 +128,7 @@ export class RedisPubSub implements PubSub {
   async close(): Promise<void> {
     for (const queues of this.#queues.values()) for (const queue of [...queues]) await queue.return();
     this.#queues.clear();
+    this.#listeners.clear();
     this.#subscribed.clear();
     this.#subscriber?.disconnect();
     this.#subscriber = null;
@@ -103,7 +136,8 @@ export class RedisPubSub implements PubSub {
 
   #deliver(channel: string, message: string): void {
     const queues = this.#queues.get(channel);
-    if (queues === undefined || queues.size === 0) return;
+    const listeners = this.#listeners.get(channel);
+    if ((queues === undefined || queues.size === 0) && (listeners === undefined || listeners.size === 0)) return;
     let event: unknown;
     try {
       event = JSON.parse(message);
@@ -111,6 +145,13 @@ export class RedisPubSub implements PubSub {
       this.#log.warn({ err: error, channel }, 'ignoring a malformed pub/sub message');
       return;
     }
-    for (const queue of [...queues]) queue.push(event);
+    for (const listener of listeners ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#log.warn({ err: error, channel }, 'a pub/sub listener failed');
+      }
+    }
+    for (const queue of [...(queues ?? [])]) queue.push(event);
   }
 }

@@ -5,6 +5,8 @@
 export const Topic = Object.freeze({
   ALERT_RAISED: 'alert-raised',
   RISK_SCORE_CHANGED: 'risk-score-changed',
+  /** HR data of some users changed (directory or employment status): `{users, at}`, no client subscription. */
+  HR_CHANGED: 'hr-changed',
 });
 export type Topic = (typeof Topic)[keyof typeof Topic];
 

@@ -2,7 +2,8 @@ import { decodeCursor, is, pageSize, toConnection } from '../connection.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
 import { parseUserId } from '../global-id.ts';
-import { toDate, userModel } from '../models.ts';
+import { parseUserRiskExplanation } from '../../store/risk-history.repository.ts';
+import { riskSnapshotModel, sessionModel, storedRiskLevel, toDate, type UserModel, userModel } from '../models.ts';
 import type { RiskScoreChange } from '../ports.ts';
 import { Topic } from '../pubsub/topics.ts';
 import { RISK_LEVEL_ORDER, type RiskLevel, riskLevelOf } from '../risk-level.ts';
@@ -10,6 +11,7 @@ import type { ResolverMap } from '../schema.ts';
 import { loadUser } from './helpers.ts';
 
 const leaderboardPosition = is.shape<{ score: number; id: string }>({ score: is.number, id: is.string });
+const snapshotPosition = is.shape<{ at: number; score: number; previousScore: number }>({ at: is.number, score: is.number, previousScore: is.number });
 
 interface RiskChangeFilter {
   userId?: string | null;
@@ -61,6 +63,32 @@ export const riskResolvers: ResolverMap = {
   },
   RiskScoreChange: {
     user: (parent: { userKey: string }, _: unknown, ctx: ApiContext) => loadUser(ctx, parent.userKey),
+  },
+  User: {
+    riskHistory: async (parent: UserModel, args: { first?: number | null; after?: string | null; since?: Date | null }, ctx: ApiContext) => {
+      const limit = pageSize(args.first);
+      const after = decodeCursor('riskHistory', args.after, snapshotPosition);
+      const since = args.since ? args.since.getTime() : null;
+      const rows = await ctx.loaders.riskHistory.load({ parent: parent.key, after, limit: limit + 1, filter: since });
+      return toConnection(
+        rows,
+        limit,
+        'riskHistory',
+        (r) => ({ at: r.at, score: r.score, previousScore: r.previousScore }),
+        (r) => ({ node: riskSnapshotModel(r) }),
+      );
+    },
+    riskExplanation: (parent: UserModel) => {
+      const explanation = parseUserRiskExplanation(parent.riskExplanationSource, parent.key);
+      if (explanation === null) return null;
+      return { ...explanation, level: storedRiskLevel(explanation.level, explanation.score), computedAt: toDate(explanation.computedAt) };
+    },
+  },
+  SessionRiskContribution: {
+    session: async (parent: { sessionId: string }, _: unknown, ctx: ApiContext) => {
+      const session = await ctx.loaders.session.load(parent.sessionId);
+      return session === null ? null : sessionModel(session);
+    },
   },
 };
 

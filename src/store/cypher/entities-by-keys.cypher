@@ -15,4 +15,4 @@ CALL (key) {
   WITH key WHERE key.type = 'Asset'
   MATCH (e:Asset {id: key.id}) RETURN e
 }
-RETURN key.type AS type, e {.*} AS entity
+RETURN key.type AS type, e {.*, profile: null, typicalFeatures: null} AS entity

@@ -24,5 +24,5 @@ WITH n, m, distance, type
 ORDER BY distance, type, m.id
 LIMIT $limit
 OPTIONAL MATCH (n)-[r:ACCESSED]-(m)
-RETURN type, m {.*} AS entity, distance, CASE WHEN r IS NULL THEN null ELSE r {.*} END AS access
+RETURN type, m {.*, profile: null, typicalFeatures: null} AS entity, distance, CASE WHEN r IS NULL THEN null ELSE r {.*} END AS access
 ORDER BY distance, type, entity.id

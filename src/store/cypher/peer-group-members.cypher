@@ -9,6 +9,6 @@ CALL (groupId) {
   WHERE $after IS NULL OR rank > $after.rank
      OR (rank = $after.rank AND (degree < $after.degree OR (degree = $after.degree AND u.id > $after.id)))
   WITH u, degree, rank ORDER BY rank, degree DESC, u.id LIMIT $limit
-  RETURN collect({user: u {.*}, degree: degree, rank: rank}) AS members
+  RETURN collect({user: u {.*, profile: null, typicalFeatures: null}, degree: degree, rank: rank}) AS members
 }
 RETURN groupId, members

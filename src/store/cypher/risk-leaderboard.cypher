@@ -4,6 +4,6 @@
 MATCH (u:User)
 WITH u, coalesce(u.riskScore, 0.0) AS score
 WHERE $after IS NULL OR score < $after.score OR (score = $after.score AND u.id > $after.id)
-RETURN u {.*} AS user, score
+RETURN u {.*, profile: null, typicalFeatures: null} AS user, score
 ORDER BY score DESC, u.id ASC
 LIMIT $limit

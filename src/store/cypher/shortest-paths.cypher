@@ -27,7 +27,7 @@ WITH p, [x IN nodes(p) | head(labels(x)) + ':' + x.id] AS order
 ORDER BY order
 SKIP $skip
 LIMIT $limit
-RETURN [x IN nodes(p) | {type: head(labels(x)), entity: x {.*}}] AS nodes,
+RETURN [x IN nodes(p) | {type: head(labels(x)), entity: x {.*, profile: null, typicalFeatures: null}}] AS nodes,
        [r IN relationships(p) | {relationship: type(r),
           fromType: head(labels(startNode(r))), fromKey: startNode(r).id,
           toType: head(labels(endNode(r))), toKey: endNode(r).id}] AS steps

@@ -16,6 +16,12 @@ function fakeRepos(calls: string[]): ApiRepositories {
         return new Map(users.map((u) => [u, [{ id: `${u}-s`, user: u, start: 1 }]]));
       },
     },
+    findings: {
+      ofSessions: async (sessions: readonly string[], learning: boolean | null, after: unknown, limit: number) => {
+        calls.push(`findings ${sessions.join(',')} ${learning} ${JSON.stringify(after)} ${limit}`);
+        return new Map(sessions.map((s) => [s, [{ id: `${s}-f`, learning }]]));
+      },
+    },
   } as unknown as ApiRepositories;
 }
 
@@ -38,5 +44,35 @@ describe('per-request loaders', () => {
     ]);
     expect(pages.map((p) => p[0]!.id)).toEqual(['a-s', 'b-s', 'c-s']);
     expect(calls.sort()).toEqual(['sessions a,b null 6', 'sessions c {"start":5,"id":"x"} 6']);
+  });
+
+  it('keep pages that differ only by their filter apart, batching each filter once', async () => {
+    const calls: string[] = [];
+    const loaders = createLoaders(fakeRepos(calls), { cache: true, clock: () => 0 });
+    const pages = await Promise.all([
+      loaders.sessionFindings.load({ parent: 's1', after: null, limit: 11, filter: null }),
+      loaders.sessionFindings.load({ parent: 's2', after: null, limit: 11, filter: null }),
+      loaders.sessionFindings.load({ parent: 's1', after: null, limit: 11, filter: true }),
+    ]);
+    expect(pages.map((p) => p[0])).toEqual([
+      { id: 's1-f', learning: null },
+      { id: 's2-f', learning: null },
+      { id: 's1-f', learning: true },
+    ]);
+    expect(calls.sort()).toEqual(['findings s1 true null 11', 'findings s1,s2 null null 11']);
+  });
+
+  it('read the indicator catalogue once per batch of lookups, null for unknown ids', async () => {
+    let reads = 0;
+    const indicators = {
+      list: () => {
+        reads++;
+        return [{ id: 'a', family: 'f', title: 'A', description: '', anchorScore: 1, enabled: true, dataSources: [] }];
+      },
+    };
+    const loaders = createLoaders(fakeRepos([]), { cache: true, clock: () => 0, indicators });
+    const found = await Promise.all(['a', 'b', 'a'].map((id) => loaders.indicator.load(id)));
+    expect(found.map((i) => i?.title ?? null)).toEqual(['A', null, 'A']);
+    expect(reads).toBe(1);
   });
 });
