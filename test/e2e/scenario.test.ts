@@ -83,12 +83,12 @@ describe('a scenario end to end over HTTP and WebSocket', () => {
 
       const { session } = await gqlData(
         server,
-        `query ($id: ID!) { session(id: $id) { id score user { key riskLevel }
+        `query ($id: ID!) { session(id: $id) { id score user { key riskLevel stepDownAccess }
             explanation { score contributions { indicatorId reason value unscored weights { anchor calibrationProduct downWeight } } }
             timeline(first: 10) { edges { node { id } } } } }`,
         { id: tomAlert!.session!.id },
       );
-      expect(session.user).toEqual({ key: 'tom', riskLevel: 'CRITICAL' });
+      expect(session.user).toEqual({ key: 'tom', riskLevel: 'CRITICAL', stepDownAccess: true });
       const contributions = session.explanation.contributions as Array<{ indicatorId: string; value: number; reason: string }>;
       const cents = contributions.reduce((sum, c) => sum + Math.round(c.value * 100), 0);
       expect(Math.round(session.score * 100)).toBe(cents);
