@@ -84,6 +84,9 @@ export interface RuntimeOptions {
   clock?: () => number;
 }
 
+/** At start-up, employment changes that fell due this far back are (re)applied. */
+const HR_DUE_LOOKBACK_MS = 7 * 86_400_000;
+
 /** How often idle sessions are swept in a running server, ms. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -290,6 +293,8 @@ export interface ServerOptions {
   apiLimits?: Partial<ApiLimits>;
   /** Overrides of the risk-decision state's paging and reload period (tests, benchmarks). */
   riskDecisions?: Partial<RiskDecisionServiceOptions>;
+  /** How often employment changes recorded ahead of their effective date are checked for falling due, ms. Default a minute. */
+  hrDueEveryMs?: number;
 }
 
 /** Mutation.recomputePeerGroups through the peer-group job (shared by concurrent requests). */
@@ -313,7 +318,7 @@ const MAX_UNKNOWN_USERS = 10_000;
 
 /** `riskgraph serve`: API and workers in one process, drained on SIGTERM. */
 export async function startServer(config: Config, log: Logger, options: ServerOptions = {}): Promise<Server> {
-  const { indicators, apiLimits, riskDecisions: riskDecisionOptions, ...runtimeOptions } = options;
+  const { indicators, apiLimits, riskDecisions: riskDecisionOptions, hrDueEveryMs: _hrDueEveryMs, ...runtimeOptions } = options;
   const runtime = await createRuntime(config, log, { workers: true, scheduleSweeps: true, ...runtimeOptions });
   const clock = options.clock ?? Date.now;
   const closers: Array<() => Promise<unknown>> = [];
@@ -393,6 +398,21 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
         { name: 'redis', check: async () => void (await runtime.redis.ping()) },
       ],
     });
+    // Employment changes recorded ahead of their effective date take effect when due: the
+    // users' current status is refreshed (and, through the HR repository's wrappers, their
+    // scores re-computed and the change announced). Idempotent, so every instance may run it.
+    let hrDueSince = clock() - HR_DUE_LOOKBACK_MS;
+    const hrDue = setInterval(() => {
+      const now = clock();
+      repos.hr
+        .refreshDue(hrDueSince, now)
+        .then(() => {
+          hrDueSince = now;
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'could not apply employment changes falling due; retrying next round'));
+    }, options.hrDueEveryMs ?? 60_000);
+    hrDue.unref();
+    closers.push(async () => clearInterval(hrDue));
     http.mount(GRAPHQL_PATH, graphql.handler);
     graphql.attachWebSocket(http.server);
     const { url } = await http.listen(config.port, config.host);

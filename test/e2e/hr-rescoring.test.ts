@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStream } from '../../src/events/importer.ts';
 import type { Server } from '../../src/main.ts';
-import { graphQuery, testServer } from '../support/runtime.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startServer } from '../../src/main.ts';
+import { graphQuery, testConfig, testServer } from '../support/runtime.ts';
 import { gqlData } from './graphql-support.ts';
 
 /**
@@ -96,5 +98,29 @@ describe('an HR status change re-scores the user', () => {
     );
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.details)).toMatchObject({ reason: 'hr-status', hrStatus: 'NOTICE_GIVEN', previousRisk: riskBefore!.score, risk: riskAfter!.score });
+  });
+
+  it('applies a termination recorded ahead of time when it falls due, and re-scores the user', async () => {
+    const config = testConfig();
+    const due = await startServer(config, createLogger(config.logLevel), { hrDueEveryMs: 200 });
+    try {
+      await due.runtime.executor.query('WRITE', "MERGE (:User {id: 'walt'})", {});
+      const effective = Date.now() + 1500;
+      await gqlData(due, `mutation ($input: EmploymentStatusInput!) { setEmploymentStatus(input: $input) { status current } }`, {
+        input: { userId: 'walt', status: 'TERMINATED', effectiveDate: iso(effective), lastDay: iso(effective - DAY) },
+      });
+      const status = async () => (await graphQuery<{ s: string | null }>(due.runtime, "MATCH (u:User {id: 'walt'}) RETURN u.employmentStatus AS s"))[0]!.s;
+      expect(await status()).not.toBe('TERMINATED');
+      const deadline = Date.now() + 15_000;
+      while ((await status()) !== 'TERMINATED' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await status()).toBe('TERMINATED');
+      const deadline2 = Date.now() + 15_000;
+      const rescored = async () =>
+        (await graphQuery(due.runtime, "MATCH (a:AuditEntry {action: 'risk.rescore', target: 'walt'}) WHERE a.details CONTAINS 'hr-status-due' RETURN a")).length;
+      while ((await rescored()) === 0 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 200));
+      expect(await rescored()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await due.close();
+    }
   });
 });
