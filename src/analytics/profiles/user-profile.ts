@@ -222,7 +222,7 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
   if (network !== null) observeCategory(c.networks, network, unit, ts);
 
   observeTime(profile.temporal, ts, profile.tzOffsetMinutes, unit);
-  if (isAuthentication(event)) observeAuthentication(profile, event);
+  observeActiveHour(profile, event);
 
   if (event.lat !== undefined && event.lon !== undefined) {
     const l = profile.location;
@@ -256,11 +256,13 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
 }
 
 /**
- * Counts a logon outcome. When an authentication arrives in a later clock hour, the finished
- * hour's failure count becomes one observation of `failed-logons-per-hour` (hours without any
- * authentication are not observations: most users would have thousands of empty hours).
+ * Counts failed logons per clock hour of activity. When any behaviour arrives in a later clock
+ * hour, the finished hour's failure count becomes one observation of `failed-logons-per-hour`
+ * (usually 0). Hours without any activity are not observations: most users would have
+ * thousands of empty hours; but every hour the user works is, so a burst is tested against
+ * the many quiet working hours and not only the few hours with a logon in them.
  */
-function observeAuthentication(profile: UserProfile, event: NormalizedEvent): void {
+function observeActiveHour(profile: UserProfile, event: NormalizedEvent): void {
   const a = profile.auth;
   const hour = Math.floor(event.ts / HOUR_MS) * HOUR_MS;
   if (a.hourStart === null) {
@@ -270,7 +272,7 @@ function observeAuthentication(profile: UserProfile, event: NormalizedEvent): vo
     a.hourStart = hour;
     a.hourFailures = 0;
   }
-  if (event.outcome !== 'failure') return;
+  if (!isAuthentication(event) || event.outcome !== 'failure') return;
   if (hour === a.hourStart) a.hourFailures += 1;
   const list = a.recentFailures;
   let at = list.length;

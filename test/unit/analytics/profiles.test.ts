@@ -241,6 +241,15 @@ describe('user profiles', () => {
     expect(p.numeric['failed-logons-per-hour'].sample[0]).toBeCloseTo(toLog(3), 4);
   });
 
+  it('count every hour of activity as an observation of failed logons per hour, quiet ones as 0', () => {
+    const p = createUserProfile('u');
+    observeEvent(p, usual({ user: 'u', ts: T0 + 9 * HOUR, category: 'authentication', action: 'logon' }));
+    for (let h = 10; h < 14; h++) observeEvent(p, usual({ user: 'u', ts: T0 + h * HOUR + 5 * MIN, asset: 'CRM-DB-01' }));
+    // Hours 9–12 are finished (13 is still open): four observations, all without failures.
+    expect(p.numeric['failed-logons-per-hour'].count).toBe(4);
+    expect(p.numeric['failed-logons-per-hour'].sample).toEqual([0, 0, 0, 0]);
+  });
+
   it('accumulate session features, with external mail and the largest contributors', () => {
     const p = createUserProfile('u');
     const opts = { sessionId: 's1', internalDomains: INTERNAL_DOMAINS };
