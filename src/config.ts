@@ -62,6 +62,10 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, 'comma-separated domain names')
     .optional(),
   RISKGRAPH_PROFILE_CHECKPOINT_BATCHES: intFrom(1, 10_000).default(10),
+  RISKGRAPH_MATURITY_DAYS: intFrom(0, 365).default(14),
+  RISKGRAPH_MATURITY_EVENTS: intFrom(0, 10_000_000).default(200),
+  RISKGRAPH_ALERT_SESSION_POINTS: intFrom(1, 100_000).default(90),
+  RISKGRAPH_ALERT_USER_RISK: intFrom(1, 100).default(75),
   RISKGRAPH_WEBHOOK_URLS: z
     .string()
     .refine((v) => v.split(',').every((u) => /^https?:\/\/[^\s,]+$/.test(u.trim())), 'comma-separated http(s) URLs')
@@ -123,6 +127,10 @@ export interface Config {
     internalDomains: string[];
     /** A partition's changed profiles are checkpointed to the graph every this many batches. */
     checkpointEvery: number;
+    /** A user baseline is mature (its findings score) after this many days and events. */
+    maturity: { minDays: number; minEvents: number };
+    /** Alerts: a session score (points) or a user risk (0–100) at or above these. */
+    alerts: { sessionPoints: number; userRisk: number };
   };
   /** Signed alert webhooks (none when `urls` is empty). */
   webhooks: { urls: string[]; secret: string; attempts: number; backoffMs: number; timeoutMs: number };
@@ -174,6 +182,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       indicatorsFile: e.RISKGRAPH_INDICATORS_FILE === undefined ? undefined : path.resolve(e.RISKGRAPH_INDICATORS_FILE),
       internalDomains: (e.RISKGRAPH_INTERNAL_DOMAINS ?? '').split(',').filter((d) => d !== '').map((d) => d.toLowerCase()),
       checkpointEvery: e.RISKGRAPH_PROFILE_CHECKPOINT_BATCHES,
+      maturity: { minDays: e.RISKGRAPH_MATURITY_DAYS, minEvents: e.RISKGRAPH_MATURITY_EVENTS },
+      alerts: { sessionPoints: e.RISKGRAPH_ALERT_SESSION_POINTS, userRisk: e.RISKGRAPH_ALERT_USER_RISK },
     },
     webhooks: {
       urls: (e.RISKGRAPH_WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),

@@ -172,6 +172,8 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       clock: options.clock ?? Date.now,
       internalDomains: config.analysis.internalDomains,
       checkpointEvery: config.analysis.checkpointEvery,
+      maturity: config.analysis.maturity,
+      alerts: { sessionThreshold: config.analysis.alerts.sessionPoints, userThreshold: config.analysis.alerts.userRisk },
     });
     closers.push(() => analysis.close());
     const pipeline = new PipelineService({

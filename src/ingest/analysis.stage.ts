@@ -24,6 +24,8 @@ import {
 import { entityKey, type EntityType } from '../analytics/entities.ts';
 import {
   type AlertCandidate,
+  type AlertConfig,
+  DEFAULT_ALERT_CONFIG,
   DEFAULT_USER_RISK_CONFIG,
   emptyTriggerStats,
   type FusionFinding,
@@ -70,6 +72,8 @@ export interface AnalysisStageOptions {
   /** The organisation's mail domains (mail elsewhere is external). */
   internalDomains?: readonly string[];
   maturity?: Partial<MaturityConfig>;
+  /** Alert thresholds (session points, user risk); defaults as in fusion/alert-decision.ts. */
+  alerts?: Partial<Pick<AlertConfig, 'sessionThreshold' | 'userThreshold'>>;
   /** Checkpoint a partition's changed profiles every this many batches. Default 10. */
   checkpointEvery?: number;
   /** Timeline events kept per session per batch. Default 200. */
@@ -176,6 +180,7 @@ export class AnalysisStage {
       internalDomains: this.#o.internalDomains,
       ...(this.#o.maturity === undefined ? {} : { maturity: this.#o.maturity }),
       triggerStats: stats,
+      alerts: { ...DEFAULT_ALERT_CONFIG, ...this.#o.alerts },
       now,
       ...(options.rescore === undefined ? {} : { rescore: { users: options.rescore.users, closedSessions: rescoreClosed } }),
     });

@@ -38,4 +38,29 @@ describe('loadConfig', () => {
     );
     expect(text).not.toMatch(/hunter2|a-very-secret-token|pw123/);
   });
+
+  it('reads the scoring settings and insists on a secret for webhooks, never showing it', () => {
+    const config = loadConfig({
+      RISKGRAPH_MATURITY_DAYS: '7',
+      RISKGRAPH_ALERT_SESSION_POINTS: '120',
+      RISKGRAPH_INTERNAL_DOMAINS: 'Example.com,corp.example',
+      RISKGRAPH_WEBHOOK_URLS: 'https://soar.example/hook, http://siem.local/in',
+      RISKGRAPH_WEBHOOK_SECRET: 'sixteen-chars-secret',
+    });
+    expect(config.analysis.maturity).toEqual({ minDays: 7, minEvents: 200 });
+    expect(config.analysis.alerts).toEqual({ sessionPoints: 120, userRisk: 75 });
+    expect(config.analysis.internalDomains).toEqual(['example.com', 'corp.example']);
+    expect(config.webhooks.urls).toEqual(['https://soar.example/hook', 'http://siem.local/in']);
+    expect(JSON.stringify(describeConfig(config))).not.toContain('sixteen-chars-secret');
+
+    let error: unknown;
+    try {
+      loadConfig({ RISKGRAPH_WEBHOOK_URLS: 'https://soar.example/hook', RISKGRAPH_ALERT_USER_RISK: '150' });
+    } catch (e) {
+      error = e;
+    }
+    const problems = ((error as DomainError).details?.problems as string[]).join('\n');
+    expect(problems).toContain('RISKGRAPH_WEBHOOK_SECRET: required when RISKGRAPH_WEBHOOK_URLS is set');
+    expect(problems).toContain('RISKGRAPH_ALERT_USER_RISK');
+  });
 });
