@@ -1,5 +1,6 @@
 import { aggregateBatch, type BatchAggregate } from '../analytics/access-aggregator.ts';
 import {
+  type Session,
   type SessionizerOptions,
   type SweepRule,
   type UserSessions,
@@ -140,15 +141,7 @@ export class PipelineService {
       next = swept.next;
       // A sweep also checkpoints the partition's profiles (it ends every import).
       prepared = this.#analysis === null ? null : await this.#analysis.prepare(partition, unit, [], new Map(), swept.closed, { checkpoint: true });
-      return {
-        batchId,
-        partition,
-        events: 0,
-        now,
-        aggregate: EMPTY_AGGREGATE,
-        sessions: { sessions: swept.closed, touched: [] },
-        analysis: prepared?.write ?? EMPTY_ANALYSIS_WRITE,
-      };
+      return eventlessWrite(batchId, partition, now, swept.closed, prepared);
     });
     if (written === null) {
       this.#forget(partition);
@@ -183,15 +176,7 @@ export class PipelineService {
       if (unit.status.applied || this.#analysis === null) return null;
       this.#stateFor(partition, unit.status.cursor);
       prepared = await this.#analysis.prepare(partition, unit, [], new Map(), [], { checkpoint: false, rescore: { users, reason, batchId, since } });
-      return {
-        batchId,
-        partition,
-        events: 0,
-        now,
-        aggregate: EMPTY_AGGREGATE,
-        sessions: { sessions: [], touched: [] },
-        analysis: (prepared as PreparedAnalysis).write,
-      };
+      return eventlessWrite(batchId, partition, now, [], prepared);
     });
     if (written === null) return { applied: 0, duplicates: 0, closed: 0 };
     this.#cursor.set(partition, batchId);
@@ -253,6 +238,19 @@ export class PipelineService {
     this.#state.set(partition, state);
     this.#cursor.set(partition, batchId);
   }
+}
+
+/** A batch without events (a sweep, a re-scoring): closed sessions and the analysis only. */
+function eventlessWrite(batchId: string, partition: number, now: number, closed: Session[], prepared: PreparedAnalysis | null): BatchWrite {
+  return {
+    batchId,
+    partition,
+    events: 0,
+    now,
+    aggregate: EMPTY_AGGREGATE,
+    sessions: { sessions: closed, touched: [] },
+    analysis: prepared?.write ?? EMPTY_ANALYSIS_WRITE,
+  };
 }
 
 function countClosed(sessions: ReadonlyArray<{ status: string }>): number {

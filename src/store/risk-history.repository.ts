@@ -1,3 +1,4 @@
+import type { SessionRiskContribution } from '../analytics/fusion/user-risk.ts';
 import { cypher } from './cypher.ts';
 import type { Neo4jExecutor } from './executor.ts';
 import { asArray, asObject, finiteOr, parseJsonBlob, stringOr, strings } from './json-blob.ts';
@@ -23,20 +24,8 @@ export interface RiskSnapshotCursor {
   previousScore: number;
 }
 
-/** One session's share of a user's risk (fusion's SessionRiskContribution). */
-export interface SessionRiskRecord {
-  sessionId: string;
-  /** Points. */
-  sessionScore: number;
-  /** Age of the session at `computedAt`, ms. */
-  ageMs: number;
-  /** 2^(−age/halfLife). */
-  decay: number;
-  /** sessionScore × decay, points. */
-  decayedScore: number;
-  /** Share of the 0–100 risk, hundredths. */
-  value: number;
-}
+/** One session's share of a user's risk, as fusion computed and stored it. */
+export type SessionRiskRecord = SessionRiskContribution;
 
 export interface UserRiskExplanationRecord {
   score: number;

@@ -5,6 +5,7 @@ import type { Server } from '../../src/main.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer } from '../../src/main.ts';
 import { graphQuery, testConfig, testServer } from '../support/runtime.ts';
+import { DAY, iso, MIN, routineDays, usbExfiltration } from '../support/behaviour.ts';
 import { gqlData } from './graphql-support.ts';
 
 /**
@@ -13,33 +14,8 @@ import { gqlData } from './graphql-support.ts';
  * user had given notice before that session. The change re-scores the session: the departing
  * employee's exfiltration weighs double, the user's risk rises, and the re-scoring is audited.
  */
-const DAY = 86_400_000;
-const MIN = 60_000;
 const start = Math.floor((Date.now() - 25 * DAY) / DAY) * DAY; // midnight UTC, 25 days ago
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function line(id: string, ts: number, category: string, action: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ '@timestamp': iso(ts), event: { id, category, action, outcome: 'success' }, user: { name: 'vera' }, host: { name: 'WS-9' }, ...extra });
-}
-
-function routine(): string[] {
-  const lines: string[] = [];
-  for (let d = 0; d < 18; d++) {
-    const day = start + d * DAY + 9 * 60 * MIN;
-    lines.push(line(`r${d}-in`, day, 'authentication', 'logon'));
-    for (let i = 0; i < 14; i++) lines.push(line(`r${d}-${i}`, day + (10 + i * 20) * MIN, 'network', 'app_access', { destination: { address: `FIN-${i % 3}` } }));
-    lines.push(line(`r${d}-out`, day + 8 * 60 * MIN, 'authentication', 'logoff'));
-  }
-  return lines;
-}
-
 const EXFIL_DAY = start + 20 * DAY + 10 * 60 * MIN;
-function exfiltration(): string[] {
-  const lines = [line('x-in', EXFIL_DAY, 'authentication', 'logon'), line('x-usb', EXFIL_DAY + MIN, 'host', 'usb_connect')];
-  for (let i = 0; i < 300; i++) lines.push(line(`x-${i}`, EXFIL_DAY + 2 * MIN + i * 1000, 'file', 'file_copy', { file: { path: `E:/export/${i}.xlsx`, size: 2_000_000 } }));
-  lines.push(line('x-out', EXFIL_DAY + 30 * MIN, 'authentication', 'logoff'));
-  return lines;
-}
 
 describe('an HR status change re-scores the user', () => {
   let server: Server;
@@ -52,7 +28,7 @@ describe('an HR status change re-scores the user', () => {
   });
 
   it('doubles a departing employee’s exfiltration after notice is recorded late, and audits it', async () => {
-    const items = parseStream(Readable.from([[...routine(), ...exfiltration()].join('\n')]), { format: 'ecs', source: 'vera.ndjson' });
+    const items = parseStream(Readable.from([[...routineDays('vera', start, 18), ...usbExfiltration('vera', EXFIL_DAY, 300)].join('\n')]), { format: 'ecs', source: 'vera.ndjson' });
     await server.runtime.ingest.ingest(items, { source: 'vera.ndjson', wait: true });
 
     const session = async () =>

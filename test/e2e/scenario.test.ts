@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/main.ts';
 import { TEST_ADMIN_TOKEN, testServer } from '../support/runtime.ts';
+import { DAY, ecsLine, iso, MIN, routineDays, usbExfiltration } from '../support/behaviour.ts';
 import { collect, gqlData, until, wsClient } from './graphql-support.ts';
 
 /**
@@ -11,28 +12,11 @@ import { collect, gqlData, until, wsClient } from './graphql-support.ts';
  * timeline; HR then records that another user had given notice before copying hundreds of
  * files to USB, and the dashboard sees that user's risk rise, kept in the risk history.
  */
-const DAY = 86_400_000;
-const MIN = 60_000;
 const start = Math.floor((Date.now() - 25 * DAY) / DAY) * DAY;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function line(user: string, id: string, ts: number, category: string, action: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ '@timestamp': iso(ts), event: { id, category, action, outcome: 'success' }, user: { name: user }, host: { name: `WS-${user}` }, ...extra });
-}
 
 function events(): string[] {
-  const lines: string[] = [];
   // vera: 18 routine days (a mature baseline), then a session copying 300 files to USB.
-  for (let d = 0; d < 18; d++) {
-    const day = start + d * DAY + 9 * 60 * MIN;
-    lines.push(line('vera', `v${d}-in`, day, 'authentication', 'logon'));
-    for (let i = 0; i < 14; i++) lines.push(line('vera', `v${d}-${i}`, day + (10 + i * 20) * MIN, 'network', 'app_access', { destination: { address: `FIN-${i % 3}` } }));
-    lines.push(line('vera', `v${d}-out`, day + 8 * 60 * MIN, 'authentication', 'logoff'));
-  }
-  const x = start + 20 * DAY + 10 * 60 * MIN;
-  lines.push(line('vera', 'vx-in', x, 'authentication', 'logon'));
-  for (let i = 0; i < 300; i++) lines.push(line('vera', `vx-${i}`, x + 2 * MIN + i * 1000, 'file', 'file_copy', { file: { path: `E:/export/${i}.xlsx`, size: 2_000_000 } }));
-  lines.push(line('vera', 'vx-out', x + 30 * MIN, 'authentication', 'logoff'));
+  const lines = [...routineDays('vera', start, 18), ...usbExfiltration('vera', start + 20 * DAY + 10 * 60 * MIN, 300)];
   // tom: terminated yesterday, logs on today and reaches the payroll database.
   const today = start + 24 * DAY;
   lines.push(
@@ -43,10 +27,10 @@ function events(): string[] {
       riskgraph: { hr: { name: 'Tom Gone', status: 'TERMINATED', effective_date: iso(today - DAY).slice(0, 10), last_day: iso(today - 2 * DAY).slice(0, 10) } },
     }),
   );
-  lines.push(line('tom', 't1', today + 9 * 60 * MIN, 'authentication', 'logon'));
-  lines.push(line('tom', 't2', today + 9 * 60 * MIN + 5 * MIN, 'network', 'app_access', { destination: { address: 'PAYROLL-DB' } }));
-  lines.push(line('tom', 't3', today + 9 * 60 * MIN + 9 * MIN, 'network', 'app_access', { destination: { address: 'HR-FILES' } }));
-  lines.push(line('tom', 't4', today + 9 * 60 * MIN + 30 * MIN, 'authentication', 'logoff'));
+  lines.push(ecsLine('tom', 't1', today + 9 * 60 * MIN, 'authentication', 'logon'));
+  lines.push(ecsLine('tom', 't2', today + 9 * 60 * MIN + 5 * MIN, 'network', 'app_access', { destination: { address: 'PAYROLL-DB' } }));
+  lines.push(ecsLine('tom', 't3', today + 9 * 60 * MIN + 9 * MIN, 'network', 'app_access', { destination: { address: 'HR-FILES' } }));
+  lines.push(ecsLine('tom', 't4', today + 9 * 60 * MIN + 30 * MIN, 'authentication', 'logoff'));
   return lines.sort((a, b) => (JSON.parse(a)['@timestamp'] as string).localeCompare(JSON.parse(b)['@timestamp'] as string));
 }
 
