@@ -62,6 +62,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, 'comma-separated domain names')
     .optional(),
   RISKGRAPH_PROFILE_CHECKPOINT_BATCHES: intFrom(1, 10_000).default(10),
+  RISKGRAPH_MAX_CACHED_USERS: intFrom(1, 10_000_000).default(50_000),
   RISKGRAPH_MATURITY_DAYS: intFrom(0, 365).default(14),
   RISKGRAPH_MATURITY_EVENTS: intFrom(0, 10_000_000).default(200),
   RISKGRAPH_ALERT_SESSION_POINTS: intFrom(1, 100_000).default(90),
@@ -127,6 +128,8 @@ export interface Config {
     internalDomains: string[];
     /** A partition's changed profiles are checkpointed to the graph every this many batches. */
     checkpointEvery: number;
+    /** Users whose analysis state a worker process keeps in memory; the least recently active beyond it are reloaded when next seen. */
+    maxCachedUsers: number;
     /** A user baseline is mature (its findings score) after this many days and events. */
     maturity: { minDays: number; minEvents: number };
     /** Alerts: a session score (points) or a user risk (0–100) at or above these. */
@@ -182,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       indicatorsFile: e.RISKGRAPH_INDICATORS_FILE === undefined ? undefined : path.resolve(e.RISKGRAPH_INDICATORS_FILE),
       internalDomains: (e.RISKGRAPH_INTERNAL_DOMAINS ?? '').split(',').filter((d) => d !== '').map((d) => d.toLowerCase()),
       checkpointEvery: e.RISKGRAPH_PROFILE_CHECKPOINT_BATCHES,
+      maxCachedUsers: e.RISKGRAPH_MAX_CACHED_USERS,
       maturity: { minDays: e.RISKGRAPH_MATURITY_DAYS, minEvents: e.RISKGRAPH_MATURITY_EVENTS },
       alerts: { sessionPoints: e.RISKGRAPH_ALERT_SESSION_POINTS, userRisk: e.RISKGRAPH_ALERT_USER_RISK },
     },

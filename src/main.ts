@@ -173,6 +173,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       internalDomains: config.analysis.internalDomains,
       checkpointEvery: config.analysis.checkpointEvery,
       maturity: config.analysis.maturity,
+      maxCachedUsers: config.analysis.maxCachedUsers,
       alerts: { sessionThreshold: config.analysis.alerts.sessionPoints, userThreshold: config.analysis.alerts.userRisk },
     });
     closers.push(() => analysis.close());

@@ -78,6 +78,8 @@ export interface AnalysisStageOptions {
   checkpointEvery?: number;
   /** Timeline events kept per session per batch. Default 200. */
   timelineCap?: number;
+  /** Users whose state is kept in memory (all partitions); the least recently active beyond it are dropped at checkpoints. Default 50,000. */
+  maxCachedUsers?: number;
 }
 
 /** A batch's analysis, ready to write; `committed` runs after the transaction commits. */
@@ -94,7 +96,7 @@ const TRIGGER_HALF_LIFE_MS = 30 * 86_400_000;
 const SAVE_TRIGGER_STATS_EVERY_MS = 60_000;
 
 export class AnalysisStage {
-  readonly #o: AnalysisStageOptions & { checkpointEvery: number; timelineCap: number; internalDomains: readonly string[] };
+  readonly #o: AnalysisStageOptions & { checkpointEvery: number; timelineCap: number; internalDomains: readonly string[]; maxCachedUsers: number };
   readonly #cache = new Map<number, Map<string, UserAnalysis>>();
   readonly #dirty = new Map<number, Set<string>>();
   readonly #sinceCheckpoint = new Map<number, number>();
@@ -107,7 +109,7 @@ export class AnalysisStage {
   readonly #groupFeatures = new Map<string, { at: number; features: Promise<Partial<Record<NumericFeature, PeerFeatureStats>>> }>();
 
   constructor(options: AnalysisStageOptions) {
-    this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], ...options };
+    this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], maxCachedUsers: 50_000, ...options };
   }
 
   /** Drops the partition's cached state (another process wrote it). */
@@ -228,11 +230,16 @@ export class AnalysisStage {
       committed: async () => {
         // Adopt: the batch is in the graph, so its state becomes the cache.
         const target = this.#cache.get(partition) ?? new Map<string, UserAnalysis>();
-        for (const [user, state] of working) target.set(user, state);
+        for (const [user, state] of working) {
+          // Re-inserted, so the map's order is least recently active first.
+          target.delete(user);
+          target.set(user, state);
+        }
         this.#cache.set(partition, target);
         if (checkpoint) {
           this.#dirty.set(partition, new Set());
           this.#sinceCheckpoint.set(partition, 0);
+          this.#evict(target);
         } else {
           this.#dirty.set(partition, dirty);
           this.#sinceCheckpoint.set(partition, (this.#sinceCheckpoint.get(partition) ?? 0) + 1);
@@ -243,6 +250,26 @@ export class AnalysisStage {
         await this.#maybeSaveStats();
       },
     };
+  }
+
+  /** Users whose analysis state this process holds, over all partitions. */
+  cachedUsers(): number {
+    let n = 0;
+    for (const cache of this.#cache.values()) n += cache.size;
+    return n;
+  }
+
+  /**
+   * Keeps a partition's cache within its share of `maxCachedUsers`, dropping the least recently
+   * active users. Called right after a checkpoint, so nothing dropped is unsaved: a dropped user
+   * is reloaded from the graph on their next event.
+   */
+  #evict(cache: Map<string, UserAnalysis>): void {
+    const limit = Math.max(1, Math.floor(this.#o.maxCachedUsers / Math.max(1, this.#cache.size)));
+    for (const user of cache.keys()) {
+      if (cache.size <= limit) break;
+      cache.delete(user);
+    }
   }
 
   /** Delivers alerts a stopped process left in the outbox (raised before `before`). */
