@@ -60,6 +60,13 @@ describe('signed webhooks', () => {
     await runtime?.close();
   });
 
+  const dispatcher = (url: string, attempts: number, backoffMs: number) =>
+    new WebhookDispatcher(
+      { urls: [url], secret: SECRET, attempts, backoffMs, timeoutMs: 5000 },
+      { url: runtime.redisUrl, prefix: runtime.config.queue.prefix },
+      { deadLetters: runtime.deadLetters, audit: new Neo4jAuditRepository(runtime.executor), log: runtime.log },
+    );
+
   it('signs what it sends so a receiver can verify it, and refuses stale or altered bodies', () => {
     const now = Date.now();
     const ts = Math.floor(now / 1000);
@@ -73,11 +80,7 @@ describe('signed webhooks', () => {
   it('retries until the receiver takes it, once per alert and URL, and audits the delivery', async () => {
     const flaky = await receiver(2);
     servers.push(flaky.server);
-    const hooks = new WebhookDispatcher(
-      { urls: [flaky.url], secret: SECRET, attempts: 5, backoffMs: 50, timeoutMs: 5000 },
-      { url: runtime.redisUrl, prefix: runtime.config.queue.prefix },
-      { deadLetters: runtime.deadLetters, audit: new Neo4jAuditRepository(runtime.executor), log: runtime.log },
-    );
+    const hooks = dispatcher(flaky.url, 5, 50);
     try {
       hooks.start();
       const alert = { id: 'alert-wh-1', user: 'tom', severity: 'CRITICAL', score: 97.5, reasons: ['activity after termination'] };
@@ -101,11 +104,7 @@ describe('signed webhooks', () => {
   it('dead-letters a delivery that fails every attempt, with an audit entry', async () => {
     const down = await receiver(1_000);
     servers.push(down.server);
-    const hooks = new WebhookDispatcher(
-      { urls: [down.url], secret: SECRET, attempts: 3, backoffMs: 20, timeoutMs: 5000 },
-      { url: runtime.redisUrl, prefix: runtime.config.queue.prefix },
-      { deadLetters: runtime.deadLetters, audit: new Neo4jAuditRepository(runtime.executor), log: runtime.log },
-    );
+    const hooks = dispatcher(down.url, 3, 20);
     try {
       hooks.start();
       await hooks.alertRaised({ id: 'alert-wh-2', user: 'ann' });
