@@ -27,7 +27,7 @@ describe('an HR status change re-scores the user', () => {
     await server?.close();
   });
 
-  it('doubles a departing employee’s exfiltration after notice is recorded late, and audits it', async () => {
+  it('doubles a departing employee’s exfiltration after notice is recorded late, and audits it', { timeout: 240_000 }, async () => {
     const items = parseStream(Readable.from([[...routineDays('vera', start, 18), ...usbExfiltration('vera', EXFIL_DAY, 300)].join('\n')]), { format: 'ecs', source: 'vera.ndjson' });
     await server.runtime.ingest.ingest(items, { source: 'vera.ndjson', wait: true });
 
@@ -53,7 +53,7 @@ describe('an HR status change re-scores the user', () => {
     });
     // The re-scoring is a batch on vera's partition queue: wait until the session moved.
     let after = before;
-    for (let i = 0; i < 100 && after.score === before.score; i++) {
+    for (let i = 0; i < 900 && after.score === before.score; i++) {
       await new Promise((r) => setTimeout(r, 100));
       after = await session();
     }
@@ -76,7 +76,7 @@ describe('an HR status change re-scores the user', () => {
     expect(JSON.parse(audit[0]!.details)).toMatchObject({ reason: 'hr-status', hrStatus: 'NOTICE_GIVEN', previousRisk: riskBefore!.score, risk: riskAfter!.score });
   });
 
-  it('applies a termination recorded ahead of time when it falls due, and re-scores the user', async () => {
+  it('applies a termination recorded ahead of time when it falls due, and re-scores the user', { timeout: 240_000 }, async () => {
     const config = testConfig();
     const due = await startServer(config, createLogger(config.logLevel), { hrDueEveryMs: 200 });
     try {
@@ -87,10 +87,10 @@ describe('an HR status change re-scores the user', () => {
       });
       const status = async () => (await graphQuery<{ s: string | null }>(due.runtime, "MATCH (u:User {id: 'walt'}) RETURN u.employmentStatus AS s"))[0]!.s;
       expect(await status()).not.toBe('TERMINATED');
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 90_000;
       while ((await status()) !== 'TERMINATED' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(await status()).toBe('TERMINATED');
-      const deadline2 = Date.now() + 15_000;
+      const deadline2 = Date.now() + 90_000;
       const rescored = async () =>
         (await graphQuery(due.runtime, "MATCH (a:AuditEntry {action: 'risk.rescore', target: 'walt'}) WHERE a.details CONTAINS 'hr-status-due' RETURN a")).length;
       while ((await rescored()) === 0 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 200));

@@ -31,7 +31,7 @@ describe('the bounded analysis cache', () => {
     await runtime?.close();
   });
 
-  it('drops the least recently active users after a checkpoint and reloads them from it', async () => {
+  it('drops the least recently active users after a checkpoint and reloads them from it', { timeout: 180_000 }, async () => {
     const ingest = (lines: string[]) =>
       runtime.ingest.ingest(parseStream(Readable.from([lines.join('\n')]), { format: 'ecs', source: 'cache.ndjson' }), { source: 'cache.ndjson', wait: true });
     await ingest(day(0));

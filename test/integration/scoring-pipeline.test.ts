@@ -46,7 +46,7 @@ describe('scoring in the pipeline on real Neo4j and Redis', () => {
     await runtime?.close();
   });
 
-  it('writes findings, an explained session score, user risk with history, an alert and a timeline', async () => {
+  it('writes findings, an explained session score, user risk with history, an alert and a timeline', { timeout: 180_000 }, async () => {
     const alerts = await pubsub.subscribe<{ id: string; user: string; severity: string; session: string }>(Topic.ALERT_RAISED, { capacity: 100 });
     const changes = await pubsub.subscribe<{ user: string; score: number }>(Topic.RISK_SCORE_CHANGED, { capacity: 100 });
     const summary = await runtime.ingest.ingest(ndjson(), { source: 'scoring.ndjson', wait: true });
@@ -141,7 +141,7 @@ describe('scoring in the pipeline on real Neo4j and Redis', () => {
     expect(applied!.f).toBe('FALSE_POSITIVE');
   });
 
-  it('resumes from the profile checkpoint after a restart instead of learning from scratch', async () => {
+  it('resumes from the profile checkpoint after a restart instead of learning from scratch', { timeout: 180_000 }, async () => {
     await runtime.close();
     // A fresh process (nothing cached) on the same graph and queues.
     runtime = await createRuntime(runtime.config, runtime.log, { workers: true });
