@@ -383,6 +383,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
         apiKeyAuthenticator,
         log,
         clock,
+        alertSessionPoints: config.analysis.alerts.sessionPoints,
       },
       authenticator,
       env: config.env,

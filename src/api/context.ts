@@ -47,6 +47,8 @@ export interface ApiServices {
   apiKeyAuthenticator: Pick<ApiKeyAuthenticator, 'evict'>;
   log: Logger;
   clock: () => number;
+  /** The session score (points) at which the pipeline raises an alert (`RISKGRAPH_ALERT_SESSION_POINTS`). */
+  alertSessionPoints: number;
   version: string;
   /** Events a subscriber may fall behind before it is cut off. */
   subscriberBuffer: number;

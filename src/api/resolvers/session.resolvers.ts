@@ -1,4 +1,3 @@
-import { DEFAULT_ALERT_CONFIG } from '../../analytics/fusion/alert-decision.ts';
 import { parseExplanation } from '../../store/session.repository.ts';
 import { decodeCursor, is, pageSize, toConnection } from '../connection.ts';
 import type { ApiContext } from '../context.ts';
@@ -34,7 +33,7 @@ export const sessionResolvers: ResolverMap = {
       const limit = pageSize(args.first);
       const after = decodeCursor('wouldHaveAlerted', args.after, sessionPosition);
       // The alert policy's default: the pipeline decides session alerts with the same threshold.
-      const threshold = args.minScore ?? DEFAULT_ALERT_CONFIG.sessionThreshold;
+      const threshold = args.minScore ?? ctx.services.alertSessionPoints;
       const sessions = await ctx.services.repos.sessions.wouldHaveAlerted(threshold, after, limit + 1);
       for (const session of sessions) ctx.loaders.session.prime(session.id, session);
       const page = toConnection(sessions, limit, 'wouldHaveAlerted', (s) => ({ start: s.start, id: s.id }), (s) => ({ node: sessionModel(s) }));
