@@ -10,6 +10,8 @@ import {
   pValueHolds,
   thresholdOf,
 } from './indicator.ts';
+import { noveltyProbability } from '../profiles/categorical.profile.ts';
+import { scaleAt } from '../profiles/user-profile.ts';
 import { histogramBaseline, type HistogramEvidence, userTail } from './evidence.ts';
 
 export const lateralMovementBurst = defineSessionIndicator<HistogramEvidence>({
@@ -84,8 +86,10 @@ const NOVEL_ASSET_INDICATORS = new Set(['first-asset-access', 'rare-asset-access
  * such access alone is a small, often down-weighted finding (and fusion scores only a few of
  * one indicator per session); together they are the shape of lateral movement. Tested as the
  * upper tail of Binomial(n, p₀): n distinct assets in the session, k of them new or rare, p₀ the
- * user's own novelty rate (the highest a first-access finding in the session reported, floored
- * at floorRate), so a user who often explores needs a larger burst.
+ * user's own novelty rate (their decayed share of accesses that reached a new asset, this
+ * session included, or the highest a first-access finding of the session reported, floored at
+ * floorRate), so a user who often explores needs a larger burst and a new hire, to whom
+ * everything is new, none at all.
  */
 export const novelAssetBurst = defineSessionIndicator<HistogramEvidence>({
   id: 'novel-asset-burst',
@@ -100,24 +104,31 @@ export const novelAssetBurst = defineSessionIndicator<HistogramEvidence>({
   exfiltration: false,
   params: { minNovel: 5, floorRate: 0.02 },
   collect(ctx, self: IndicatorMeta) {
-    const novel = new Map<string, { eventIds: readonly string[]; rate: number | null }>();
-    for (const f of ctx.sessionFindings ?? []) {
-      if (!NOVEL_ASSET_INDICATORS.has(f.indicatorId) || typeof f.value !== 'string') continue;
-      const seen = novel.get(f.value);
-      novel.set(f.value, { eventIds: seen?.eventIds ?? f.eventIds, rate: Math.max(seen?.rate ?? 0, f.noveltyRate ?? 0) || null });
+    // New to the user: reached for the first time in this session (the profile noted it before
+    // learning it); rare: flagged by an access finding of the session.
+    const novel = new Map<string, { eventIds: readonly string[] }>();
+    const f = ctx.features;
+    f.novelAssets.forEach((asset, i) => novel.set(asset, { eventIds: f.novelAssetEvents[i] === undefined ? [] : [f.novelAssetEvents[i]!] }));
+    let reported = 0;
+    for (const finding of ctx.sessionFindings ?? []) {
+      if (!NOVEL_ASSET_INDICATORS.has(finding.indicatorId) || typeof finding.value !== 'string') continue;
+      reported = Math.max(reported, finding.noveltyRate ?? 0);
+      if (!novel.has(finding.value)) novel.set(finding.value, { eventIds: finding.eventIds });
     }
     if (novel.size === 0) return [];
     const k = novel.size;
-    const n = Math.max(k, ctx.features.distinctAssets);
-    const rate = Math.max(param(self, 'floorRate'), ...[...novel.values()].map((v) => v.rate ?? 0));
+    const n = Math.max(k, f.distinctAssets);
+    // The user's own rate of new assets (this session included, so a burst raises its own bar).
+    const own = noveltyProbability(ctx.profile.categorical.assets, scaleAt(ctx.profile, f.last));
+    const rate = Math.min(1, Math.max(param(self, 'floorRate'), own, reported));
     const assets = [...novel.keys()];
     return [
       {
         observed: { label: 'assets new or rare to the user in session', value: k, display: `${k} of ${n} assets new or rare to this user` },
         test: { kind: 'p-value', pValue: binomialUpperTail(k, n, rate), threshold: thresholdOf(self) },
-        baseline: histogramBaseline(ctx.profile, 'distinct-assets', ctx.features.last),
+        baseline: histogramBaseline(ctx.profile, 'distinct-assets', f.last),
         eventIds: [...new Set([...novel.values()].flatMap((v) => v.eventIds))].slice(0, 20),
-        at: ctx.features.last,
+        at: f.last,
         facts: { novel: k, distinctAssets: n, noveltyRate: rate, minNovel: param(self, 'minNovel'), assets: formatList(assets, 6) },
       },
     ];

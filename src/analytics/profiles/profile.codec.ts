@@ -125,7 +125,7 @@ function cloneFeatures(f: SessionFeatures): SessionFeatures {
   for (const feature of SESSION_FEATURES) {
     contributors[feature] = f.contributors[feature].map(([id, amount]): [string, number] => [id, amount]);
   }
-  return { ...f, assets: [...f.assets], contributors };
+  return { ...f, assets: [...f.assets], novelAssets: [...f.novelAssets], novelAssetEvents: [...f.novelAssetEvents], contributors };
 }
 
 /** The JSON text of a checkpoint. */
@@ -258,6 +258,10 @@ function readFeatures(r: Reader, x: unknown, path: string): SessionFeatures {
     externalEmails: n('externalEmails'),
     assets: r.array(f['assets'], `${path}.assets`).map((a, i) => r.string(a, `${path}.assets[${i}]`)),
     distinctAssets: n('distinctAssets'),
+    // Absent in checkpoints written before first accesses were tracked per session.
+    novelAssets: f['novelAssets'] === undefined ? [] : r.array(f['novelAssets'], `${path}.novelAssets`).map((a, i) => r.string(a, `${path}.novelAssets[${i}]`)),
+    novelAssetEvents:
+      f['novelAssetEvents'] === undefined ? [] : r.array(f['novelAssetEvents'], `${path}.novelAssetEvents`).map((a, i) => r.string(a, `${path}.novelAssetEvents[${i}]`)),
     failures: n('failures'),
     contributors,
   };

@@ -40,6 +40,10 @@ export interface SessionFeatures {
   /** Distinct assets (destination hosts, not web domains), first-seen order, bounded. */
   assets: string[];
   distinctAssets: number;
+  /** Assets the user reached for the first time in this session (absent from their baseline then), bounded. */
+  novelAssets: string[];
+  /** The events of those first accesses, bounded. */
+  novelAssetEvents: string[];
   failures: number;
   /** Per feature, the events that contributed most: [event id, amount], largest first. */
   contributors: Record<SessionFeature, Array<[string, number]>>;
@@ -59,6 +63,8 @@ export function createSessionFeatures(sessionId: string, ts: number): SessionFea
     externalEmails: 0,
     assets: [],
     distinctAssets: 0,
+    novelAssets: [],
+    novelAssetEvents: [],
     failures: 0,
     contributors: {
       'bytes-in': [],
@@ -85,6 +91,13 @@ export function domainMatches(domain: string, parent: string): boolean {
 /** A removable-media copy (ECS `file_copy`; CERT maps copies to removable media to it). */
 export function isUsbCopy(event: NormalizedEvent): boolean {
   return event.category === 'file' && event.action === 'file_copy';
+}
+
+/** Notes that the event reached an asset new to the user (the profile knows; call before it learns the event). */
+export function addNovelAsset(f: SessionFeatures, asset: string, eventId: string): void {
+  if (f.novelAssets.includes(asset) || f.novelAssets.length >= MAX_SESSION_ASSETS) return;
+  f.novelAssets.push(asset);
+  if (f.novelAssetEvents.length < 4 * MAX_CONTRIBUTORS) f.novelAssetEvents.push(eventId);
 }
 
 /** Adds one event to the session's features. */

@@ -54,6 +54,7 @@ import {
   SESSION_FEATURES,
   type SessionFeatures,
   sessionFeatureValues,
+  addNovelAsset,
 } from './session-features.ts';
 import { createTemporal, observeTime, scaleTemporal, shiftTemporal, type TemporalProfile } from './temporal.profile.ts';
 
@@ -212,6 +213,7 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
   profile.events += 1;
 
   const c = profile.categorical;
+  const novelAsset = event.asset !== undefined && !c.assets.entries.has(event.asset);
   if (event.asset !== undefined) observeCategory(c.assets, event.asset, unit, ts);
   if (event.app !== undefined) observeCategory(c.applications, event.app, unit, ts);
   if (event.host !== undefined) observeCategory(c.devices, event.host, unit, ts);
@@ -251,6 +253,7 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
       }
     }
     addToSessionFeatures(features, event, options.internalDomains ?? []);
+    if (novelAsset) addNovelAsset(features, event.asset!, event.id);
   }
   return true;
 }

@@ -145,6 +145,43 @@ describe('analyseBatch', () => {
     expect(tom.profile.reclusteredAt).toBe(T + DAY + 17 * HOUR);
   });
 
+  it('finds a burst of remote logons to hosts new to a user with a mature baseline, and none for a newcomer', () => {
+    const history: NormalizedEvent[] = [];
+    const sessions: AnalysedSession[] = [];
+    const eventSessions = new Map<string, string>();
+    for (let d = 0; d < 16; d++) {
+      const id = `h${d}`;
+      const day = T - 20 * DAY + d * DAY;
+      const events = [
+        ev(`${id}-in`, day + 9 * HOUR, { category: 'authentication', action: 'logon' }),
+        ...Array.from({ length: 14 }, (_, i) => ev(`${id}-${i}`, day + 10 * HOUR + i * 60_000, { asset: `FIN-${i % 3}` })),
+        ev(`${id}-out`, day + 17 * HOUR, { category: 'authentication', action: 'logoff' }),
+      ];
+      history.push(...events);
+      for (const e of events) eventSessions.set(e.id, id);
+      sessions.push({ ...session('CLOSED', events[0]!.ts, events.at(-1)!.ts, events.length), id });
+    }
+    const burst = [
+      ev('b-in', T + 9 * HOUR, { category: 'authentication', action: 'logon' }),
+      ...Array.from({ length: 9 }, (_, i) => ev(`b-${i}`, T + 9 * HOUR + (1 + i) * 20_000, { action: 'remote_logon', asset: `SRV-${i}`, outcome: i % 3 === 0 ? 'failure' : 'success' })),
+      ev('b-out', T + 10 * HOUR, { category: 'authentication', action: 'logoff' }),
+    ];
+    const burstSession = { ...session('CLOSED', burst[0]!.ts, burst.at(-1)!.ts, burst.length), id: 'burst' };
+    const burstInput = (base: BatchAnalysisInput) => ({ ...base, events: burst, eventSessions: new Map(burst.map((e) => [e.id, 'burst'])), sessions: [burstSession] });
+
+    const mature = input(history, { sessions, eventSessions });
+    mature.contexts.set('tom', { hr: null, peerGroup: null });
+    analyseBatch(mature);
+    const found = analyseBatch(burstInput(mature)).findings.filter((f) => f.indicatorId === 'novel-asset-burst');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.learning).toBe(false);
+    expect(found[0]!.evidence.facts).toMatchObject({ novel: 9, distinctAssets: 9 });
+
+    const newcomer = input(burst, {});
+    newcomer.contexts.set('tom', { hr: null, peerGroup: null });
+    expect(analyseBatch(burstInput(newcomer)).findings.filter((f) => f.indicatorId === 'novel-asset-burst')).toEqual([]);
+  });
+
   it('is deterministic: the same state and batch give the same findings, scores and risk', () => {
     const first = input(afterTermination());
     const again = { ...first, users: new Map([...first.users].map(([u, s]) => [u, cloneUserAnalysis(s)])), contexts: new Map(first.contexts), seenSources: new Set(first.seenSources) };
