@@ -135,8 +135,13 @@ export class AnalysisStage {
     for (const u of options.rescore?.users ?? []) userSet.add(u);
     const users = [...userSet].sort();
     const missing = users.filter((u) => !cache.has(u));
-    const cachedLast = users.map((u) => cache.get(u)?.profile.lastSeen ?? 0);
-    const dataTime = events.length > 0 ? events[events.length - 1]!.ts : Math.max(0, ...sessions.map((s) => s.lastTs), ...cachedLast);
+    // The data's own clock: the batch's latest event, else (sweeps, re-scorings) the latest the
+    // sessions or users show. A loop, not Math.max(...): batches can hold ~100k users.
+    let dataTime = events.length > 0 ? events[events.length - 1]!.ts : 0;
+    if (events.length === 0) {
+      for (const s of sessions) dataTime = Math.max(dataTime, s.lastTs);
+      for (const u of users) dataTime = Math.max(dataTime, cache.get(u)?.profile.lastSeen ?? 0);
+    }
     const loaded = await unit.loadUserAnalysis(users, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
     const hosts = [...new Set(events.flatMap((e) => (e.host === undefined ? [] : [e.host])))];
     const malware = new Map<string, MalwareFact>();
