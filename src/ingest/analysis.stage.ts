@@ -193,6 +193,7 @@ export class AnalysisStage {
     });
 
     const newSources = [...seenSources].filter((s) => !seen.has(s)).sort();
+    const reasons = riskReasonsByUser(result);
     const dirty = new Set([...(this.#dirty.get(partition) ?? []), ...users]);
     const checkpoint = options.checkpoint || (this.#sinceCheckpoint.get(partition) ?? 0) + 1 >= this.#o.checkpointEvery;
     const write: AnalysisWrite = {
@@ -215,7 +216,7 @@ export class AnalysisStage {
         explanation: JSON.stringify(o.risk),
         snapshot:
           Math.abs(o.risk.score - o.previous) >= 1 || o.risk.level !== o.previousLevel
-            ? { at: o.risk.computedAt, score: o.risk.score, level: o.risk.level, previousScore: o.previous, reasons: riskReasons(result, user) }
+            ? { at: o.risk.computedAt, score: o.risk.score, level: o.risk.level, previousScore: o.previous, reasons: reasons.get(user) ?? [] }
             : null,
       })),
       profiles: checkpoint
@@ -251,7 +252,7 @@ export class AnalysisStage {
         }
         for (const s of newSources) this.#seenSources?.add(s as DataSource);
         this.#recordClosed(result, dataTime);
-        await this.#deliver(result.raise, result, now);
+        await this.#deliver(result.raise, result, reasons, now);
         await this.#maybeSaveStats();
       },
     };
@@ -349,14 +350,14 @@ export class AnalysisStage {
     }
   }
 
-  async #deliver(raise: readonly AlertCandidate[], result: BatchAnalysis, now: number): Promise<void> {
+  async #deliver(raise: readonly AlertCandidate[], result: BatchAnalysis, reasons: ReadonlyMap<string, string[]>, now: number): Promise<void> {
     const publisher = this.#o.publisher;
     if (publisher === null) return;
     try {
       for (const c of raise) await publisher.alertRaised({ ...c.alert, status: 'OPEN' });
       await this.#o.repository.markAlertsDelivered(raise.map((c) => c.alert.id));
       for (const [user, o] of result.users) {
-        await publisher.riskChanged({ user, previousScore: o.previous, score: o.risk.score, changedAt: now, reasons: riskReasons(result, user) });
+        await publisher.riskChanged({ user, previousScore: o.previous, score: o.risk.score, changedAt: now, reasons: reasons.get(user) ?? [] });
       }
     } catch (error) {
       // The alerts stay in the outbox; the periodic sweep delivers them.
@@ -468,13 +469,15 @@ function rescoreAudit(
   });
 }
 
-function riskReasons(result: BatchAnalysis, user: string): string[] {
-  const reasons: string[] = [];
+/** Per user, the first five scored reasons of the sessions the batch scored (one pass over them). */
+function riskReasonsByUser(result: BatchAnalysis): Map<string, string[]> {
+  const byUser = new Map<string, string[]>();
   for (const [, o] of result.sessions) {
-    if (o.score.userId !== user) continue;
-    for (const c of o.score.contributions) if (c.unscored === null && c.value > 0) reasons.push(`${c.reason} (+${c.value})`);
+    const list = byUser.get(o.score.userId) ?? [];
+    for (const c of o.score.contributions) if (list.length < 5 && c.unscored === null && c.value > 0) list.push(`${c.reason} (+${c.value})`);
+    byUser.set(o.score.userId, list);
   }
-  return reasons.slice(0, 5);
+  return byUser;
 }
 
 function summariseTypicals(rows: ReadonlyArray<{ user: string; typical: string }>): Partial<Record<NumericFeature, PeerFeatureStats>> {

@@ -35,6 +35,7 @@ import {
   type UserRiskConfig,
 } from '../fusion/index.ts';
 import {
+  type AccountInfo,
   classifyAccount,
   type DataSource,
   type HrStatus,
@@ -187,6 +188,16 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
     if (s === undefined) throw new RangeError(`no analysis state for user ${user}`);
     return s;
   };
+  // The account type reads the user's name and HR title: classified once per user, again only
+  // when an HR record in the batch replaced the user's HR status.
+  const accounts = new Map<string, { hr: HrStatus | null; account: AccountInfo }>();
+  const accountOf = (user: string, hr: HrStatus | null): AccountInfo => {
+    const known = accounts.get(user);
+    if (known !== undefined && known.hr === hr) return known.account;
+    const account = classifyAccount(user, hr);
+    accounts.set(user, { hr, account });
+    return account;
+  };
   const common = (user: string, profile: UserProfile) => {
     const ctx = context(user);
     return {
@@ -196,7 +207,7 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
       ...(input.maturity === undefined ? {} : { maturity: input.maturity }),
       peerGroup: ctx.peerGroup,
       hr: ctx.hr,
-      account: classifyAccount(user, ctx.hr),
+      account: accountOf(user, ctx.hr),
       threatIntel: settings.threatIntel,
       malwareDevices: input.malwareDevices,
       internalDomains: input.internalDomains,
