@@ -18,6 +18,8 @@ import { loadConfig } from '../src/config.ts';
 import { parseBatches, parseStream } from '../src/events/importer.ts';
 import { createLogger } from '../src/logger.ts';
 import { createRuntime } from '../src/main.ts';
+import { StageTimings } from '../src/perf/stage-timings.ts';
+import { readFileSync } from 'node:fs';
 
 const { values } = parseArgs({
   options: {
@@ -54,12 +56,26 @@ const config = loadConfig({
 });
 const runtime = await createRuntime(config, createLogger(config.logLevel), { workers: true });
 let summary;
+const stages = new StageTimings();
+let batches = 0;
+let nodeCpu: NodeJS.CpuUsage;
+let neo4jCpuSeconds: number | null = null;
 try {
+  const neo4jBefore = processCpuSeconds(runtime.neo4jPid);
+  const cpuBefore = process.cpuUsage();
   started = performance.now();
   summary = await runtime.ingest.ingest(parseStream(createReadStream(file), { format: 'ecs', source: file }), {
     source: file,
     wait: true,
+    timings: stages,
+    onBatchDone: (result) => {
+      batches += 1;
+      stages.merge(result.timings);
+    },
   });
+  nodeCpu = process.cpuUsage(cpuBefore);
+  const neo4jAfter = processCpuSeconds(runtime.neo4jPid);
+  if (neo4jBefore !== null && neo4jAfter !== null) neo4jCpuSeconds = neo4jAfter - neo4jBefore;
 } finally {
   await runtime.close();
 }
@@ -78,17 +94,61 @@ const result = {
   parseOnly: { seconds: round(parseSeconds), eventsPerSecond: Math.round(parseRate) },
   endToEnd: { seconds: round(e2eSeconds), eventsPerSecond: Math.round(e2eRate), summary },
   ratio: round(e2eRate / parseRate, 3),
+  cpu: {
+    nodeSeconds: round((nodeCpu!.user + nodeCpu!.system) / 1e6),
+    nodeMicrosPerEvent: round(((nodeCpu!.user + nodeCpu!.system) / summary.accepted), 1),
+    neo4jSeconds: neo4jCpuSeconds === null ? null : round(neo4jCpuSeconds),
+    neo4jMicrosPerEvent: neo4jCpuSeconds === null ? null : round((neo4jCpuSeconds * 1e6) / summary.accepted, 1),
+  },
+  batches,
+  stages: breakdown(stages, e2eSeconds),
   targets: { endToEndEventsPerSecond: 100_000, ratio: 0.3 },
 };
 const out = path.join(import.meta.dirname, 'results', 'ingest.json');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(
+  `stage breakdown (ms summed over batches; share of the end-to-end wall time; stages overlap across partitions)\n` +
+    Object.entries(result.stages)
+      .map(([stage, o]) => `  ${stage.padEnd(28)} ${String(o.ms).padStart(10)} ms ${String(o.share).padStart(7)} %  ${o.microsPerEvent} µs/event${'rows' in o ? `  ${o.rows} rows, ${o.microsPerRow} µs/row` : ''}`)
+      .join('\n') +
+    `\ncpu         node ${result.cpu.nodeSeconds} s (${result.cpu.nodeMicrosPerEvent} µs/event), neo4j ${result.cpu.neo4jSeconds ?? '?'} s (${result.cpu.neo4jMicrosPerEvent ?? '?'} µs/event)\n` +
   `parse-only  ${result.parseOnly.eventsPerSecond.toLocaleString('en')} events/s\n` +
     `end-to-end  ${result.endToEnd.eventsPerSecond.toLocaleString('en')} events/s\n` +
     `ratio       ${result.ratio}\nwritten to  ${path.relative(process.cwd(), out)}\n`,
 );
 if (!values.keep) rmSync(work, { recursive: true, force: true });
+
+/** Per stage: total ms, share of the wall time, µs per accepted event; largest first. */
+function breakdown(timings: StageTimings, wallSeconds: number) {
+  const events = Math.max(1, summary!.accepted);
+  return Object.fromEntries(
+    Object.entries(timings.totals)
+      .sort((a, b) => b[1] - a[1])
+      .map(([stage, ms]) => [
+        stage,
+        {
+          ms: Math.round(ms),
+          share: round((ms / (wallSeconds * 1000)) * 100, 1),
+          microsPerEvent: round((ms * 1000) / events, 2),
+          ...(timings.counts[stage] === undefined ? {} : { rows: timings.counts[stage], microsPerRow: round((ms * 1000) / timings.counts[stage]!, 1) }),
+        },
+      ]),
+  );
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where unreadable. */
+function processCpuSeconds(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
 
 function round(value: number, digits = 2): number {
   return Number(value.toFixed(digits));

@@ -57,6 +57,8 @@ export interface Runtime {
   config: Config;
   log: Logger;
   neo4jUri: string;
+  /** The local Neo4j's process id when this runtime started or attached to one (benchmarks read its CPU). */
+  neo4jPid: number | null;
   redisUrl: string;
   executor: Neo4jExecutor;
   redis: Redis;
@@ -224,6 +226,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       config,
       log,
       neo4jUri,
+      neo4jPid: localNeo4j?.pid ?? null,
       redisUrl: localRedis.url,
       executor,
       redis,

@@ -54,8 +54,10 @@ import { createUserProfile, typicalSessionValue } from '../analytics/profiles/us
 import type { EmploymentStatus, NormalizedEvent } from '../events/event.ts';
 import type { Logger } from '../logger.ts';
 import type { AnalysisWrite, AuditRow, LoadedUserRow, Neo4jAnalysisRepository } from '../store/analysis.repository.ts';
-import type { BatchUnit } from '../store/ingest.repository.ts';
+import type { BatchReader } from '../store/ingest.repository.ts';
 import { createHash } from 'node:crypto';
+import { StageTimings } from '../perf/stage-timings.ts';
+import { TtlCache } from './ttl-cache.ts';
 
 /** Where alerts and risk changes go once committed (Redis pub/sub in the runtime). */
 export interface ScoringPublisher {
@@ -80,6 +82,8 @@ export interface AnalysisStageOptions {
   timelineCap?: number;
   /** Users whose state is kept in memory (all partitions); the least recently active beyond it are dropped at checkpoints. Default 50,000. */
   maxCachedUsers?: number;
+  /** How long HR, peer-group, watchlist, malware and criticality context read from the graph is reused, ms. Default 5 s. */
+  contextTtlMs?: number;
 }
 
 /** A batch's analysis, ready to write; `committed` runs after the transaction commits. */
@@ -90,13 +94,16 @@ export interface PreparedAnalysis {
 }
 
 const PEER_FEATURES_TTL_MS = 10 * 60_000;
+const MAX_CACHED_PEER_GROUPS = 10_000;
+/** How long graph context read for a batch is reused, ms (RISKGRAPH_CONTEXT_TTL_SECONDS). */
+export const DEFAULT_CONTEXT_TTL_MS = 5_000;
 /** Refit the trigger statistics after this many closed sessions (and at least hourly in data time). */
 const REFIT_EVERY_SESSIONS = 500;
 const TRIGGER_HALF_LIFE_MS = 30 * 86_400_000;
 const SAVE_TRIGGER_STATS_EVERY_MS = 60_000;
 
 export class AnalysisStage {
-  readonly #o: AnalysisStageOptions & { checkpointEvery: number; timelineCap: number; internalDomains: readonly string[]; maxCachedUsers: number };
+  readonly #o: AnalysisStageOptions & { checkpointEvery: number; timelineCap: number; internalDomains: readonly string[]; maxCachedUsers: number; contextTtlMs: number };
   readonly #cache = new Map<number, Map<string, UserAnalysis>>();
   readonly #dirty = new Map<number, Set<string>>();
   readonly #sinceCheckpoint = new Map<number, number>();
@@ -105,11 +112,27 @@ export class AnalysisStage {
   #closedSinceRefit = 0;
   #statsChanged = false;
   #statsSavedAt = 0;
-  readonly #groupAccess = new Map<string, Promise<ReadonlyMap<string, number>>>();
-  readonly #groupFeatures = new Map<string, { at: number; features: Promise<Partial<Record<NumericFeature, PeerFeatureStats>>> }>();
+  /** Per peer group: entity key → members who accessed it (a peer-group rebuild makes new group ids). */
+  readonly #groupAccess: TtlCache<string, Promise<ReadonlyMap<string, number>>>;
+  /** Per peer group: the members' typical session values, refreshed every 10 minutes. */
+  readonly #groupFeatures: TtlCache<string, Promise<Partial<Record<NumericFeature, PeerFeatureStats>>>>;
+  /** Per user: HR status, peer group and watchlists as last read (or as the last batch left them). */
+  readonly #contexts: TtlCache<string, UserContext>;
+  readonly #malware: TtlCache<string, MalwareFact | null>;
+  readonly #criticality: TtlCache<string, number | null>;
 
   constructor(options: AnalysisStageOptions) {
-    this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], maxCachedUsers: 50_000, ...options };
+    this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], maxCachedUsers: 50_000, contextTtlMs: DEFAULT_CONTEXT_TTL_MS, ...options };
+    const ttlMs = this.#o.contextTtlMs;
+    this.#contexts = new TtlCache({ ttlMs, maxEntries: this.#o.maxCachedUsers });
+    this.#malware = new TtlCache({ ttlMs, maxEntries: 100_000 });
+    this.#criticality = new TtlCache({ ttlMs, maxEntries: 100_000 });
+    this.#groupAccess = new TtlCache({ ttlMs: PEER_FEATURES_TTL_MS, maxEntries: MAX_CACHED_PEER_GROUPS });
+    this.#groupFeatures = new TtlCache({ ttlMs: PEER_FEATURES_TTL_MS, maxEntries: MAX_CACHED_PEER_GROUPS });
+  }
+
+  get log(): Logger {
+    return this.#o.log;
   }
 
   /** Drops the partition's cached state (another process wrote it). */
@@ -121,11 +144,12 @@ export class AnalysisStage {
 
   async prepare(
     partition: number,
-    unit: BatchUnit,
+    unit: BatchReader,
     events: readonly NormalizedEvent[],
     eventSessions: ReadonlyMap<string, string>,
     sessions: readonly AnalysedSession[],
     options: { checkpoint: boolean; rescore?: { users: readonly string[]; reason: string; batchId: string; since: number } },
+    t: StageTimings = new StageTimings(),
   ): Promise<PreparedAnalysis> {
     const [seen, stats, settings] = await Promise.all([this.#sources(), this.#triggerStats(), this.#o.settings.current()]);
     const cache = this.#cache.get(partition) ?? new Map<string, UserAnalysis>();
@@ -142,21 +166,45 @@ export class AnalysisStage {
       for (const s of sessions) dataTime = Math.max(dataTime, s.lastTs);
       for (const u of users) dataTime = Math.max(dataTime, cache.get(u)?.profile.lastSeen ?? 0);
     }
-    const loaded = await unit.loadUserAnalysis(users, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
-    const hosts = [...new Set(events.flatMap((e) => (e.host === undefined ? [] : [e.host])))];
+    // Graph context (HR, peer groups, watchlists) is read for users not cached, for users being
+    // re-scored (their HR status just changed) and when the cached copy is older than the TTL.
+    const rescoring = new Set(options.rescore?.users ?? []);
+    const reused = new Map<string, UserContext>();
+    for (const u of users) {
+      const known = cache.has(u) && !rescoring.has(u) ? this.#contexts.get(u) : undefined;
+      if (known !== undefined) reused.set(u, known);
+    }
+    const needContext = users.filter((u) => !reused.has(u));
+    const contextReadAt = Date.now();
+    const loaded = await unit.loadUserAnalysis(needContext, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
+    const hosts = new Set<string>();
+    for (const e of events) if (e.host !== undefined) hosts.add(e.host);
+    const malwareKnown = await this.#malware.getMany(
+      hosts,
+      async (list) => new Map((await unit.loadMalwareDevices(list.sort())).map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }])),
+      null,
+    );
     const malware = new Map<string, MalwareFact>();
-    for (const m of await unit.loadMalwareDevices(hosts)) malware.set(m.host, { malwareAt: m.malwareAt, signature: m.signature });
+    for (const [host, fact] of malwareKnown) if (fact !== null) malware.set(host, fact);
     for (const e of events) {
       if (e.category === 'malware' && e.host !== undefined && !malware.has(e.host)) malware.set(e.host, { malwareAt: e.ts, signature: e.action });
     }
 
     const working = new Map<string, UserAnalysis>();
     const contexts = new Map<string, UserContext>();
+    const contextAt = new Map<string, number>();
     for (const user of users) {
       const cached = cache.get(user);
       const row = loaded.get(user);
-      working.set(user, cached !== undefined ? cloneUserAnalysis(cached) : stateFromRow(user, row, this.#o.log));
-      contexts.set(user, { hr: hrFromRow(row), peerGroup: await this.#peerGroup(row), watchlisted: (row?.watchlists.length ?? 0) > 0 });
+      working.set(user, cached !== undefined ? t.time('analysis:clone', () => cloneUserAnalysis(cached)) : t.time('analysis:decode', () => stateFromRow(user, row, this.#o.log)));
+      const known = reused.get(user);
+      if (known !== undefined) {
+        contexts.set(user, known);
+        contextAt.set(user, this.#contexts.readAt(user) ?? contextReadAt);
+      } else {
+        contexts.set(user, { hr: hrFromRow(row), peerGroup: await this.#peerGroup(row), watchlisted: (row?.watchlists.length ?? 0) > 0 });
+        contextAt.set(user, contextReadAt);
+      }
     }
     const seenSources = new Set(seen);
     const now = this.#o.clock();
@@ -173,7 +221,10 @@ export class AnalysisStage {
     for (const e of events) if (e.asset !== undefined) assets.add(e.asset);
     for (const state of working.values()) for (const list of state.openFindings.values()) for (const f of list) for (const a of f.assets ?? []) assets.add(a);
     for (const c of rescoreClosed) for (const f of c.findings) for (const a of f.assets ?? []) assets.add(a);
-    const assetCriticality = await unit.loadAssetCriticality([...assets].sort());
+    const rated = await this.#criticality.getMany([...assets].sort(), (list) => unit.loadAssetCriticality(list), null);
+    const assetCriticality = new Map<string, number>();
+    for (const [asset, value] of rated) if (value !== null) assetCriticality.set(asset, value);
+    const stopCore = t.start('analysis:core');
     const result = analyseBatch({
       assetCriticality,
       events,
@@ -192,6 +243,8 @@ export class AnalysisStage {
       ...(options.rescore === undefined ? {} : { rescore: { users: options.rescore.users, closedSessions: rescoreClosed } }),
     });
 
+    stopCore();
+    const stopRows = t.start('analysis:rows');
     const newSources = [...seenSources].filter((s) => !seen.has(s)).sort();
     const reasons = riskReasonsByUser(result);
     const dirty = new Set([...(this.#dirty.get(partition) ?? []), ...users]);
@@ -230,6 +283,7 @@ export class AnalysisStage {
       audit: [...(options.rescore === undefined ? [] : rescoreAudit(options.rescore, result, contexts, working, now)), ...stepDownAudit(result, now)],
     };
 
+    stopRows();
     return {
       write,
       result,
@@ -251,6 +305,9 @@ export class AnalysisStage {
           this.#sinceCheckpoint.set(partition, (this.#sinceCheckpoint.get(partition) ?? 0) + 1);
         }
         for (const s of newSources) this.#seenSources?.add(s as DataSource);
+        // The context as the batch left it (HR records in the stream applied), read when it was.
+        for (const [user, ctx] of contexts) this.#contexts.set(user, ctx, contextAt.get(user));
+        for (const [host, fact] of malware) this.#malware.set(host, fact, this.#malware.readAt(host));
         this.#recordClosed(result, dataTime);
         await this.#deliver(result.raise, result, reasons, now);
         await this.#maybeSaveStats();
@@ -394,12 +451,10 @@ export class AnalysisStage {
       access.catch(() => this.#groupAccess.delete(group.id));
       this.#groupAccess.set(group.id, access);
     }
-    const now = Date.now();
     let features = this.#groupFeatures.get(group.id);
-    if (features === undefined || now - features.at > PEER_FEATURES_TTL_MS) {
-      const promise = this.#o.repository.peerGroupTypicals(group.id).then(summariseTypicals);
-      promise.catch(() => this.#groupFeatures.delete(group.id));
-      features = { at: now, features: promise };
+    if (features === undefined) {
+      features = this.#o.repository.peerGroupTypicals(group.id).then(summariseTypicals);
+      features.catch(() => this.#groupFeatures.delete(group.id));
       this.#groupFeatures.set(group.id, features);
     }
     return {
@@ -409,7 +464,7 @@ export class AnalysisStage {
       degree: group.degree ?? 1,
       size: Math.max(0, (group.size ?? 1) - 1),
       accessedBy: await access,
-      features: await features.features,
+      features: await features,
     };
   }
 }

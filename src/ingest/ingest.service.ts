@@ -3,7 +3,8 @@ import type { DeadLetter, NormalizedEvent, ParsedItem } from '../events/event.ts
 import type { IngestQueues } from '../queue/ingest.queue.ts';
 import { partitionOf, partitionOfEvent } from '../queue/partition.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
-import type { Dedup } from './pipeline.service.ts';
+import type { BatchResult, Dedup } from './pipeline.service.ts';
+import { StageTimings } from '../perf/stage-timings.ts';
 
 /** The JSON summary every path in answers with. Counts are of events. */
 export interface IngestSummary {
@@ -27,6 +28,10 @@ export interface IngestOptions {
   /** Resolve only once every accepted event is processed (written to the graph). */
   wait: boolean;
   onProgress?: (progress: IngestProgress) => void;
+  /** With `wait`: each processed batch's result (counts and stage timings), for benchmarks. */
+  onBatchDone?: (result: BatchResult) => void;
+  /** Producer-side stage timings (parse, de-duplication, queueing) are added here. */
+  timings?: StageTimings;
 }
 
 const DEAD_LETTER_FLUSH = 500;
@@ -91,6 +96,7 @@ export class IngestService {
     let duplicates = 0;
     let deadLetters = 0;
     let seen = 0;
+    const t = options.timings ?? new StageTimings();
 
     const flush = (partition: number): Promise<void> => {
       const batch = buffers[partition]!;
@@ -98,10 +104,10 @@ export class IngestService {
       buffers[partition] = [];
       touched.add(partition);
       const step = chains[partition]!.then(async () => {
-        const fresh = await this.#dedup.filterUnseen(partition, batch);
+        const fresh = await t.time('producer:dedup', () => this.#dedup.filterUnseen(partition, batch));
         duplicates += batch.length - fresh.length;
         if (fresh.length === 0) return;
-        const job = await this.#queues.addEvents(partition, { events: fresh, source: options.source });
+        const job = await t.time('producer:enqueue', () => this.#queues.addEvents(partition, { events: fresh, source: options.source }));
         jobs.push({ partition, job });
         accepted += fresh.length;
       });
@@ -112,7 +118,7 @@ export class IngestService {
       return step;
     };
 
-    for await (const item of items) {
+    for await (const item of timedItems(items, t)) {
       if (item.kind === 'dead') {
         letters.push(item.dead);
         deadLetters += 1;
@@ -149,11 +155,25 @@ export class IngestService {
       // at once would pile listeners onto the queue-events connection.
       let late = 0;
       for (const { partition, job } of [...jobs, ...sweeps]) {
-        late += (await this.#queues.waitFor(partition, job)).duplicates;
+        const result = await this.#queues.waitFor(partition, job);
+        late += result.duplicates;
+        options.onBatchDone?.(result);
       }
       accepted -= late;
       duplicates += late;
     }
     return { accepted, duplicates, deadLetters, seconds: (this.#clock() - started) / 1000 };
+  }
+}
+
+/** The items, with the time spent producing each (parsing, reading) added to `parse`. */
+async function* timedItems(items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, t: StageTimings): AsyncIterable<ParsedItem> {
+  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<ParsedItem>)[Symbol.iterator]();
+  for (;;) {
+    const started = performance.now();
+    const next = await iterator.next();
+    t.add('parse', performance.now() - started);
+    if (next.done === true) return;
+    yield next.value;
   }
 }

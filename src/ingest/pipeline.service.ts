@@ -9,9 +9,11 @@ import {
 } from '../analytics/sessionizer.ts';
 import type { NormalizedEvent } from '../events/event.ts';
 import { EMPTY_ANALYSIS_WRITE } from '../store/analysis.repository.ts';
-import type { BatchUnit, BatchWrite, IngestRepository } from '../store/ingest.repository.ts';
+import type { BatchReader, BatchWrite, IngestRepository } from '../store/ingest.repository.ts';
+import { DomainError, ErrorCode } from '../errors.ts';
 import type { AnalysisStage, PreparedAnalysis } from './analysis.stage.ts';
 import { Serial } from './serial.ts';
+import { StageTimings, type StageTotals } from '../perf/stage-timings.ts';
 
 /** What a worker reports for one batch. */
 export interface BatchResult {
@@ -25,6 +27,8 @@ export interface BatchResult {
   findings?: number;
   /** Alerts raised. */
   alerts?: number;
+  /** Time per stage of this batch, ms (see perf/stage-timings.ts). */
+  timings?: { totals: StageTotals; counts: StageTotals };
 }
 
 /** The subset of EventDedup the pipeline needs. */
@@ -35,13 +39,29 @@ export interface Dedup {
 
 const EMPTY_AGGREGATE: BatchAggregate = Object.freeze({ users: [], access: [], hr: [], deviceFacts: [] });
 
+/** A partition whose cursor keeps moving under this process (another writes it) is retried by the queue. */
+const MAX_STALE_RETRIES = 3;
+
+/** One batch, computed and ready to commit; `committed` adopts its state once it is in the graph. */
+interface ComputedBatch {
+  write: BatchWrite;
+  committed(): Promise<void>;
+}
+
 /**
- * The per-partition pipeline a worker runs: de-duplicate, sessionize, aggregate, write one
- * transaction, then adopt the new in-memory state.
+ * The per-partition pipeline a worker runs: de-duplicate, sessionize, analyse and aggregate in
+ * memory, then write one short transaction, then adopt the new in-memory state.
+ *
+ * Compute first, write after: the batch is computed from the partition's in-memory state (read
+ * from the graph only on a cache miss or after a restart) outside any transaction, so a write
+ * transaction holds no CPU work and while one partition's batch is written the next one is
+ * computed. Batch writes go through one writer per process (see Serial).
  *
  * Exactly-once rests on three facts: (1) a partition's batches run one at a time (BullMQ
- * global concurrency 1 per partition queue); (2) each batch's transaction ends by creating its
- * IngestBatch marker, so a retried batch that had committed is recognised and not re-applied;
+ * global concurrency 1 per partition queue); (2) each batch's transaction checks that the
+ * batch's marker is absent and the partition's cursor is the one the batch was computed
+ * against, and ends by creating the marker, so a retried batch that had committed is
+ * recognised and not re-applied, and a batch computed from stale state is recomputed;
  * (3) event ids are marked seen only after the commit, and a recognised batch marks them again.
  * The in-memory session state is a cache of the graph: it is dropped whenever the partition's
  * cursor shows another process wrote the partition since, and rebuilt from open Session nodes.
@@ -52,8 +72,8 @@ export class PipelineService {
   readonly #options: SessionizerOptions;
   readonly #clock: () => number;
   readonly #state = new Map<number, Map<string, UserSessions>>();
-  /** The last batch this process committed, per partition. */
-  readonly #cursor = new Map<number, string>();
+  /** The last batch committed for the partition, as this process knows it (absent: read it). */
+  readonly #cursor = new Map<number, string | null>();
   readonly #writes = new Serial();
   readonly #analysis: AnalysisStage | null;
 
@@ -73,51 +93,49 @@ export class PipelineService {
   }
 
   async applyBatch(partition: number, batchId: string, events: readonly NormalizedEvent[]): Promise<BatchResult> {
-    let appliedBefore = false;
-    let next: Map<string, UserSessions> | null = null;
-    let fresh: NormalizedEvent[] = [];
-    let prepared: PreparedAnalysis | null = null;
-    // One transaction per batch: the marker check, the reads the sessionizer needs and the
-    // writes. The plan may run again if the driver retries; it only reads the cache.
-    const written = await this.#runBatch(batchId, partition, async (unit) => {
-      if (unit.status.applied) {
-        appliedBefore = true;
-        return null;
-      }
-      const state = this.#stateFor(partition, unit.status.cursor);
-      fresh = (await this.#dedup.filterUnseen(partition, events)).sort((a, b) => a.ts - b.ts);
-      const view = await this.#withMissing(state, fresh, unit);
+    const t = new StageTimings();
+    const fresh = (await t.time('dedup:filter', () => this.#dedup.filterUnseen(partition, events))).sort((a, b) => a.ts - b.ts);
+    let findings = 0;
+    let alerts = 0;
+    const outcome = await this.#commit(partition, batchId, t, async (state, reader) => {
+      const view = await this.#withMissing(state, fresh, reader);
       const now = this.#clock();
-      const step = sessionize(view, fresh, partition, this.#options, now);
-      next = step.next;
-      prepared = this.#analysis === null ? null : await this.#analysis.prepare(partition, unit, fresh, step.eventSessions, step.changes.sessions, { checkpoint: false });
+      const step = t.time('sessionize', () => sessionize(view, fresh, partition, this.#options, now));
+      const prepared =
+        this.#analysis === null
+          ? null
+          : await this.#analysis.prepare(partition, reader, fresh, step.eventSessions, step.changes.sessions, { checkpoint: false }, t);
+      findings = prepared?.write.anomalies.length ?? 0;
+      alerts = prepared?.write.alerts.length ?? 0;
       return {
-        batchId,
-        partition,
-        events: fresh.length,
-        now,
-        aggregate: aggregateBatch(fresh),
-        sessions: step.changes,
-        analysis: prepared?.write ?? EMPTY_ANALYSIS_WRITE,
+        write: {
+          batchId,
+          partition,
+          events: fresh.length,
+          now,
+          aggregate: t.time('aggregate', () => aggregateBatch(fresh)),
+          sessions: step.changes,
+          analysis: prepared?.write ?? EMPTY_ANALYSIS_WRITE,
+        },
+        committed: async () => {
+          this.#adopt(partition, step.next);
+          await t.time('dedup:mark', () => this.#dedup.markSeen(partition, fresh));
+          await t.time('deliver', async () => prepared?.committed());
+        },
       };
     });
-    if (written === null) {
-      // Committed before (its worker died before acknowledging) or by another worker just now:
-      // either way what this process holds for the partition may be stale.
-      if (!appliedBefore) this.#forget(partition);
+    if (outcome === null) {
+      // Committed before (its worker died before acknowledging) or by another worker just now.
       await this.#dedup.markSeen(partition, events);
-      return { applied: 0, duplicates: events.length, closed: 0 };
+      return { applied: 0, duplicates: events.length, closed: 0, timings: t.toJSON() };
     }
-    this.#adopt(partition, batchId, next!);
-    await this.#dedup.markSeen(partition, fresh);
-    const analysed = prepared as PreparedAnalysis | null;
-    await analysed?.committed();
     return {
       applied: fresh.length,
       duplicates: events.length - fresh.length,
-      closed: countClosed(written.sessions.sessions),
-      findings: analysed?.write.anomalies.length ?? 0,
-      alerts: analysed?.write.alerts.length ?? 0,
+      closed: countClosed(outcome.sessions.sessions),
+      findings,
+      alerts,
+      timings: t.toJSON(),
     };
   }
 
@@ -126,6 +144,7 @@ export class PipelineService {
    * periodic sweep uses it; the sweep that ends an import does not.
    */
   async sweep(partition: number, batchId: string, wallClock: boolean): Promise<BatchResult> {
+    const t = new StageTimings();
     const now = this.#clock();
     const rule: SweepRule = wallClock ? { eventCutoffFrom: now, wallNow: now } : { eventCutoffFrom: now };
     const stale = await this.#repository.closeStaleSessions(
@@ -133,35 +152,25 @@ export class PipelineService {
       now - this.#options.gapMs,
       wallClock ? now - this.#options.gapMs : null,
     );
-    let next: Map<string, UserSessions> | null = null;
-    let prepared: PreparedAnalysis | null = null;
-    const written = await this.#runBatch(batchId, partition, async (unit) => {
-      if (unit.status.applied) return null;
-      const swept = sweepSessions(this.#stateFor(partition, unit.status.cursor), rule, this.#options);
-      next = swept.next;
+    let findings = 0;
+    let alerts = 0;
+    const written = await this.#commit(partition, batchId, t, async (state, reader) => {
+      const swept = sweepSessions(state, rule, this.#options);
       // A sweep also checkpoints the partition's profiles (it ends every import).
-      prepared = this.#analysis === null ? null : await this.#analysis.prepare(partition, unit, [], new Map(), swept.closed, { checkpoint: true });
-      return eventlessWrite(batchId, partition, now, swept.closed, prepared);
+      const prepared = this.#analysis === null ? null : await this.#analysis.prepare(partition, reader, [], new Map(), swept.closed, { checkpoint: true }, t);
+      findings = prepared?.write.anomalies.length ?? 0;
+      alerts = prepared?.write.alerts.length ?? 0;
+      return {
+        write: eventlessWrite(batchId, partition, now, swept.closed, prepared),
+        committed: async () => {
+          this.#state.set(partition, swept.next);
+          await prepared?.committed();
+        },
+      };
     });
-    if (written === null) {
-      this.#forget(partition);
-      return { applied: 0, duplicates: 0, closed: stale };
-    }
-    this.#state.set(partition, next!);
-    this.#cursor.set(partition, batchId);
-    const analysed = prepared as PreparedAnalysis | null;
-    await analysed?.committed();
-    if (wallClock) {
-      await this.#analysis?.deliverOutbox(now - 30_000).catch(() => 0);
-      await this.#analysis?.applyFeedback().catch(() => 0);
-    }
-    return {
-      applied: 0,
-      duplicates: 0,
-      closed: written.sessions.sessions.length + stale,
-      findings: analysed?.write.anomalies.length ?? 0,
-      alerts: analysed?.write.alerts.length ?? 0,
-    };
+    if (written === null) return { applied: 0, duplicates: 0, closed: stale, timings: t.toJSON() };
+    if (wallClock) await this.#housekeeping(now);
+    return { applied: 0, duplicates: 0, closed: written.sessions.sessions.length + stale, findings, alerts, timings: t.toJSON() };
   }
 
   /**
@@ -170,19 +179,17 @@ export class PipelineService {
    * partition's queue, so it is ordered with the events and applied exactly once.
    */
   async rescore(partition: number, batchId: string, users: readonly string[], reason: string, since: number): Promise<BatchResult> {
+    const analysis = this.#analysis;
+    if (analysis === null) return { applied: 0, duplicates: 0, closed: 0 };
+    const t = new StageTimings();
     const now = this.#clock();
-    let prepared: PreparedAnalysis | null = null;
-    const written = await this.#runBatch(batchId, partition, async (unit) => {
-      if (unit.status.applied || this.#analysis === null) return null;
-      this.#stateFor(partition, unit.status.cursor);
-      prepared = await this.#analysis.prepare(partition, unit, [], new Map(), [], { checkpoint: false, rescore: { users, reason, batchId, since } });
-      return eventlessWrite(batchId, partition, now, [], prepared);
+    let alerts = 0;
+    await this.#commit(partition, batchId, t, async (_state, reader) => {
+      const prepared = await analysis.prepare(partition, reader, [], new Map(), [], { checkpoint: false, rescore: { users, reason, batchId, since } }, t);
+      alerts = prepared.write.alerts.length;
+      return { write: eventlessWrite(batchId, partition, now, [], prepared), committed: () => prepared.committed() };
     });
-    if (written === null) return { applied: 0, duplicates: 0, closed: 0 };
-    this.#cursor.set(partition, batchId);
-    const analysed = prepared as PreparedAnalysis | null;
-    await analysed?.committed();
-    return { applied: 0, duplicates: 0, closed: 0, findings: 0, alerts: analysed?.write.alerts.length ?? 0 };
+    return { applied: 0, duplicates: 0, closed: 0, findings: 0, alerts, timings: t.toJSON() };
   }
 
   /** The analytics step, when configured (feedback, diagnostics). */
@@ -197,18 +204,65 @@ export class PipelineService {
     return total;
   }
 
-  #runBatch(batchId: string, partition: number, plan: (unit: BatchUnit) => Promise<BatchWrite | null>) {
-    return this.#writes.run(() => this.#repository.runBatch(batchId, partition, plan));
+  /**
+   * Computes a batch from the partition's state and commits it; recomputes when the commit
+   * finds the partition's cursor moved (another process wrote it). Resolves to the committed
+   * write, or null when the batch had been committed before.
+   */
+  async #commit(
+    partition: number,
+    batchId: string,
+    t: StageTimings,
+    compute: (state: Map<string, UserSessions>, reader: BatchReader) => Promise<ComputedBatch>,
+  ): Promise<BatchWrite | null> {
+    const reader = this.#repository.reader(t);
+    for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
+      let cursor = this.#cursor.get(partition);
+      if (cursor === undefined) {
+        // Nothing known of the partition (first batch, restart, or another process wrote it).
+        const status = await t.time('read:batch-status', () => this.#repository.batchStatus(batchId, partition));
+        if (status.applied) {
+          this.#forget(partition);
+          return null;
+        }
+        this.#forget(partition);
+        cursor = status.cursor;
+        this.#cursor.set(partition, cursor);
+      }
+      const state = this.#state.get(partition) ?? new Map<string, UserSessions>();
+      this.#state.set(partition, state);
+      const batch = await compute(state, reader);
+      const stopWait = t.start('writer-wait');
+      const outcome = await this.#writes.run(() => {
+        stopWait();
+        return this.#repository.commitBatch(batch.write, cursor, t);
+      });
+      if (outcome === 'committed') {
+        this.#cursor.set(partition, batchId);
+        await batch.committed();
+        return batch.write;
+      }
+      // Either way what this process holds for the partition may be stale.
+      this.#forget(partition);
+      if (outcome === 'applied') return null;
+    }
+    throw new DomainError(ErrorCode.STORE_UNAVAILABLE, `partition ${partition} keeps changing under this worker; the batch is retried`);
   }
 
-  #stateFor(partition: number, graphCursor: string | null): Map<string, UserSessions> {
-    if (graphCursor !== (this.#cursor.get(partition) ?? null)) this.#forget(partition);
-    let state = this.#state.get(partition);
-    if (state === undefined) {
-      state = new Map();
-      this.#state.set(partition, state);
+  /** The periodic sweep's deliveries: alerts a stopped process left in the outbox, analysts' verdicts. */
+  async #housekeeping(now: number): Promise<void> {
+    const analysis = this.#analysis;
+    if (analysis === null) return;
+    try {
+      await analysis.deliverOutbox(now - 30_000);
+    } catch (error) {
+      analysis.log.warn({ err: error }, 'could not deliver the alert outbox now; the next sweep tries again');
     }
-    return state;
+    try {
+      await analysis.applyFeedback();
+    } catch (error) {
+      analysis.log.warn({ err: error }, 'could not apply analysts\' verdicts now; the next sweep tries again');
+    }
   }
 
   #forget(partition: number): void {
@@ -221,22 +275,21 @@ export class PipelineService {
   async #withMissing(
     state: Map<string, UserSessions>,
     events: readonly NormalizedEvent[],
-    unit: BatchUnit,
+    reader: BatchReader,
   ): Promise<Map<string, UserSessions>> {
     const missing = new Set<string>();
     for (const event of events) if (event.user !== undefined && !state.has(event.user)) missing.add(event.user);
     if (missing.size === 0) return state;
-    const loaded = await unit.loadOpenSessions([...missing]);
+    const loaded = await reader.loadOpenSessions([...missing]);
     const view = new Map(state);
     for (const user of missing) view.set(user, loaded.get(user) ?? { current: null, late: null });
     return view;
   }
 
-  #adopt(partition: number, batchId: string, next: ReadonlyMap<string, UserSessions>): void {
+  #adopt(partition: number, next: ReadonlyMap<string, UserSessions>): void {
     const state = this.#state.get(partition) ?? new Map<string, UserSessions>();
     for (const [user, cursors] of next) state.set(user, cursors);
     this.#state.set(partition, state);
-    this.#cursor.set(partition, batchId);
   }
 }
 

@@ -8,6 +8,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { cypher } from './cypher.ts';
 import { type Neo4jExecutor, runIn } from './executor.ts';
+import { StageTimings } from '../perf/stage-timings.ts';
 
 export interface LoadedUserRow {
   user: string;
@@ -150,15 +151,19 @@ export async function loadRescoreSessions(
 }
 
 /** The analytics' statements of a batch, after its sessions and users are written. */
-export async function writeAnalysis(tx: ManagedTransaction, write: AnalysisWrite): Promise<void> {
-  if (write.sessionScores.length > 0) await runIn(tx, cypher('score-sessions'), { rows: write.sessionScores });
-  if (write.anomalies.length > 0) await runIn(tx, cypher('write-anomalies'), { rows: write.anomalies });
-  if (write.timeline.length > 0) await runIn(tx, cypher('write-timeline'), { rows: write.timeline });
-  if (write.risks.length > 0) await runIn(tx, cypher('update-user-risk'), { rows: write.risks });
-  if (write.profiles.length > 0) await runIn(tx, cypher('checkpoint-profiles'), { rows: write.profiles });
-  if (write.alerts.length > 0) await runIn(tx, cypher('record-alerts-outbox'), { rows: write.alerts });
-  if (write.newSources.length > 0) await runIn(tx, cypher('merge-data-sources'), { sources: write.newSources });
-  if (write.audit.length > 0) await runIn(tx, cypher('audit-record'), { rows: write.audit });
+export async function writeAnalysis(tx: ManagedTransaction, write: AnalysisWrite, t: StageTimings = new StageTimings()): Promise<void> {
+  const run = (name: string, params: Record<string, unknown>) => {
+    if (Array.isArray(params.rows)) t.count(`write:${name}`, params.rows.length);
+    return t.time(`write:${name}`, () => runIn(tx, cypher(name), params));
+  };
+  if (write.sessionScores.length > 0) await run('score-sessions', { rows: write.sessionScores });
+  if (write.anomalies.length > 0) await run('write-anomalies', { rows: write.anomalies });
+  if (write.timeline.length > 0) await run('write-timeline', { rows: write.timeline });
+  if (write.risks.length > 0) await run('update-user-risk', { rows: write.risks });
+  if (write.profiles.length > 0) await run('checkpoint-profiles', { rows: write.profiles });
+  if (write.alerts.length > 0) await run('record-alerts-outbox', { rows: write.alerts });
+  if (write.newSources.length > 0) await run('merge-data-sources', { sources: write.newSources });
+  if (write.audit.length > 0) await run('audit-record', { rows: write.audit });
 }
 
 /** Deployment-wide analytics state outside batch transactions. */

@@ -107,8 +107,23 @@ export function toCypherParams(params: Record<string, unknown>): Record<string, 
   return convert(params) as Record<string, unknown>;
 }
 
+/**
+ * A list of numbers sent as Cypher FLOATs without conversion: for bulk numeric lists on the
+ * ingest path (the hour and weekday histograms of every ACCESSED delta), where making an
+ * INTEGER of each element costs more than the statement's own work. A list property holds one
+ * type, so a histogram written this way stays a list of floats.
+ */
+export class FloatList {
+  readonly values: readonly number[];
+  constructor(values: readonly number[]) {
+    this.values = values;
+  }
+}
+
 function convert(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  // neo4j.int packs straight to INTEGER; a BigInt would go through a decimal string first.
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? neo4j.int(value) : value;
+  if (value instanceof FloatList) return value.values;
   if (Array.isArray(value)) return value.map(convert);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};

@@ -6,7 +6,8 @@ import type { HrRecord } from '../events/event.ts';
 import { type AnalysisWrite, type LoadedUserRow, loadAssetCriticality, loadMalwareDevices, loadRescoreSessions, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
 import { cypher } from './cypher.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { type Neo4jExecutor, runIn } from './executor.ts';
+import { FloatList, type Neo4jExecutor, runIn } from './executor.ts';
+import { StageTimings } from '../perf/stage-timings.ts';
 
 /** One ingest batch's graph changes, written in a single transaction. */
 export interface BatchWrite {
@@ -28,10 +29,13 @@ export interface BatchStatus {
   cursor: string | null;
 }
 
-/** What a batch's work sees inside its transaction. */
-export interface BatchUnit {
-  status: BatchStatus;
-  /** Open sessions of these users, by user, read in the batch's own transaction. */
+/**
+ * The reads a batch needs before it is computed: each in a read transaction of its own, run
+ * outside the batch's write transaction (no graph reads hold a write transaction open, and only
+ * what the worker's caches miss is read).
+ */
+export interface BatchReader {
+  /** Open sessions of these users, by user. */
   loadOpenSessions(users: readonly string[]): Promise<Map<string, UserSessions>>;
   /** HR and peer context of `users`; for `withState` also the stored analysis state. */
   loadUserAnalysis(users: readonly string[], withState: readonly string[], since: number): Promise<Map<string, LoadedUserRow>>;
@@ -43,16 +47,25 @@ export interface BatchUnit {
   loadRescoreSessions(users: readonly string[], since: number): Promise<Array<{ user: string; sessionId: string; endedAt: number; anomalies: Array<Record<string, unknown>> }>>;
 }
 
+/**
+ * How a batch's commit ended: written; found committed before (its marker exists: a retried job
+ * whose worker died after the commit); or refused because the partition's cursor moved since the
+ * batch was computed (another process wrote the partition): recompute from the graph and retry.
+ */
+export type CommitOutcome = 'committed' | 'applied' | 'stale';
+
 export interface IngestRepository {
+  /** Was this batch committed before, and which batch did the partition commit last? */
+  batchStatus(batchId: string, partition: number): Promise<BatchStatus>;
+  /** The batch reads, timed into `timings`. */
+  reader(timings?: StageTimings): BatchReader;
   /**
-   * Runs one batch as one write transaction: reads the batch marker and partition cursor,
-   * lets `plan` decide what to write (null: nothing, e.g. the batch was applied before), writes
-   * it and the batch marker, and commits. `plan` may run more than once if the driver retries
-   * a transient failure, so it must not change state outside what it returns. Resolves to the
-   * committed write, or null when nothing was written (`plan` said so, or another worker
-   * committed the same batch meanwhile).
+   * Writes one computed batch in one short write transaction that does no other work: it
+   * checks the batch marker and that the partition's cursor is still `expectedCursor`, writes
+   * every statement, ends with the marker and commits. A batch is only reported `applied` when
+   * its marker proves it committed.
    */
-  runBatch(batchId: string, partition: number, plan: (unit: BatchUnit) => Promise<BatchWrite | null>): Promise<BatchWrite | null>;
+  commitBatch(write: BatchWrite, expectedCursor: string | null, timings?: StageTimings): Promise<CommitOutcome>;
   /** Closes idle open sessions no worker holds (see SweepRule); returns how many. */
   closeStaleSessions(partition: number, lastTsBefore: number, touchedBefore: number | null): Promise<number>;
 }
@@ -64,32 +77,47 @@ export class Neo4jIngestRepository implements IngestRepository {
     this.#executor = executor;
   }
 
-  async runBatch(
-    batchId: string,
-    partition: number,
-    plan: (unit: BatchUnit) => Promise<BatchWrite | null>,
-  ): Promise<BatchWrite | null> {
+  async batchStatus(batchId: string, partition: number): Promise<BatchStatus> {
+    const [row] = await this.#executor.query<BatchStatus>('READ', cypher('batch-begin'), { batchId, partition });
+    return { applied: row?.applied ?? false, cursor: row?.cursor ?? null };
+  }
+
+  reader(t: StageTimings = new StageTimings()): BatchReader {
+    const read = <T>(stage: string, work: (tx: ManagedTransaction) => Promise<T>) => t.time(stage, () => this.#executor.read(work));
+    return {
+      loadOpenSessions: (users) => (users.length === 0 ? Promise.resolve(new Map()) : read('read:open-sessions', (tx) => loadOpenSessions(tx, users))),
+      loadUserAnalysis: (users, withState, since) =>
+        users.length === 0 ? Promise.resolve(new Map()) : read('read:user-analysis', (tx) => loadUserAnalysis(tx, users, withState, since)),
+      loadMalwareDevices: (hosts) => (hosts.length === 0 ? Promise.resolve([]) : read('read:malware', (tx) => loadMalwareDevices(tx, hosts))),
+      loadRescoreSessions: (users, since) => read('read:rescore', (tx) => loadRescoreSessions(tx, users, since)),
+      loadAssetCriticality: (assets) => (assets.length === 0 ? Promise.resolve(new Map()) : read('read:criticality', (tx) => loadAssetCriticality(tx, assets))),
+    };
+  }
+
+  async commitBatch(write: BatchWrite, expectedCursor: string | null, t: StageTimings = new StageTimings()): Promise<CommitOutcome> {
+    const { batchId, partition } = write;
     try {
-      return await this.#executor.write(async (tx) => {
-        const [row] = await runIn<BatchStatus>(tx, cypher('batch-begin'), { batchId, partition });
-        const status = { applied: row?.applied ?? false, cursor: row?.cursor ?? null };
-        const write = await plan({
-          status,
-          loadOpenSessions: (users) => loadOpenSessions(tx, users),
-          loadUserAnalysis: (users, withState, since) => loadUserAnalysis(tx, users, withState, since),
-          loadMalwareDevices: (hosts) => loadMalwareDevices(tx, hosts),
-          loadRescoreSessions: (users, since) => loadRescoreSessions(tx, users, since),
-          loadAssetCriticality: (assets) => loadAssetCriticality(tx, assets),
-        });
-        if (write === null) return null;
-        if (status.applied) throw new DomainError(ErrorCode.STORE_CONFLICT, 'batch already applied');
-        await writeBatch(tx, write);
-        return write;
-      });
+      let stopCommit = () => {};
+      const outcome = await t.time('tx:total', () =>
+        this.#executor.write(async (tx): Promise<CommitOutcome> => {
+          const [row] = await t.time('write:batch-begin', () => runIn<BatchStatus>(tx, cypher('batch-begin'), { batchId, partition }));
+          if (row?.applied === true) return 'applied';
+          if ((row?.cursor ?? null) !== expectedCursor) return 'stale';
+          await writeBatch(tx, write, t);
+          stopCommit = t.start('commit');
+          return 'committed';
+        }),
+      );
+      stopCommit();
+      return outcome;
     } catch (error) {
-      // Committed by another worker meanwhile (a job BullMQ judged stalled and handed on):
-      // the marker's uniqueness constraint refused our copy.
-      if (error instanceof DomainError && error.code === ErrorCode.STORE_CONFLICT) return null;
+      // A unique-constraint refusal is only "already applied" when the batch's marker proves it
+      // (another worker committed the same batch meanwhile: a job BullMQ judged stalled and
+      // handed on). Any other conflict is an error, never a silently skipped batch.
+      if (error instanceof DomainError && error.code === ErrorCode.STORE_CONFLICT) {
+        const status = await this.batchStatus(batchId, partition);
+        if (status.applied) return 'applied';
+      }
       throw error;
     }
   }
@@ -122,21 +150,27 @@ async function loadOpenSessions(tx: ManagedTransaction, users: readonly string[]
 }
 
 /** All of a batch's statements, in dependency order, ending with its marker. */
-async function writeBatch(tx: ManagedTransaction, write: BatchWrite): Promise<void> {
+async function writeBatch(tx: ManagedTransaction, write: BatchWrite, t: StageTimings): Promise<void> {
+  const run = (name: string, params: Record<string, unknown>) => {
+    const stage = `write:${name.replace(/-(asset|device|application)$/, '')}`;
+    if (Array.isArray(params.rows)) t.count(stage, params.rows.length);
+    return t.time(stage, () => runIn(tx, cypher(name), params));
+  };
   const { aggregate, sessions } = write;
-  if (aggregate.hr.length > 0) await runIn(tx, cypher('apply-hr-records'), { rows: aggregate.hr.map(hrRow) });
-  if (aggregate.users.length > 0) await runIn(tx, cypher('merge-users'), { rows: aggregate.users });
-  for (const [type, rows] of byEntityType(aggregate.access)) {
-    await runIn(tx, cypher(`merge-access-${type.toLowerCase()}`), { rows });
+  if (aggregate.hr.length > 0) await run('apply-hr-records', { rows: aggregate.hr.map(hrRow) });
+  if (aggregate.users.length > 0) await run('merge-users', { rows: aggregate.users });
+  const access = aggregate.access.map((a) => ({ ...a, hourHist: new FloatList(a.hourHist), dowHist: new FloatList(a.dowHist) }));
+  for (const [type, rows] of byEntityType(access)) {
+    await run(`merge-access-${type.toLowerCase()}`, { rows });
   }
-  if (aggregate.deviceFacts.length > 0) await runIn(tx, cypher('merge-device-facts'), { rows: aggregate.deviceFacts });
-  if (sessions.sessions.length > 0) await runIn(tx, cypher('upsert-sessions'), { rows: sessions.sessions.map(sessionRow) });
-  const touched = sessions.touched.map((t) => ({ session: t.session, ...parseEntityKey(t.key), count: t.count }));
+  if (aggregate.deviceFacts.length > 0) await run('merge-device-facts', { rows: aggregate.deviceFacts });
+  if (sessions.sessions.length > 0) await run('upsert-sessions', { rows: sessions.sessions.map(sessionRow) });
+  const touched = sessions.touched.map((x) => ({ session: x.session, ...parseEntityKey(x.key), count: x.count }));
   for (const [type, rows] of byEntityType(touched)) {
-    await runIn(tx, cypher(`merge-touched-${type.toLowerCase()}`), { rows });
+    await run(`merge-touched-${type.toLowerCase()}`, { rows });
   }
-  await writeAnalysis(tx, write.analysis);
-  await runIn(tx, cypher('batch-commit'), {
+  await writeAnalysis(tx, write.analysis, t);
+  await run('batch-commit', {
     batchId: write.batchId,
     partition: write.partition,
     events: write.events,
