@@ -48,7 +48,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('riskgraph'),
   RISKGRAPH_PARTITIONS: intFrom(1, 256).default(4),
-  RISKGRAPH_BATCH_SIZE: intFrom(1, 100_000).default(20_000),
+  RISKGRAPH_BATCH_SIZE: intFrom(1, 200_000).default(50_000),
   RISKGRAPH_SESSION_GAP_MINUTES: intFrom(1, 24 * 60).default(120),
   RISKGRAPH_SESSION_MAX_HOURS: intFrom(1, 7 * 24).default(24),
   RISKGRAPH_DEDUP_TTL_DAYS: intFrom(1, 3650).default(35),
@@ -63,6 +63,7 @@ const envSchema = z.object({
     .optional(),
   RISKGRAPH_PROFILE_CHECKPOINT_BATCHES: intFrom(1, 10_000).default(10),
   RISKGRAPH_MAX_CACHED_USERS: intFrom(1, 10_000_000).default(50_000),
+  RISKGRAPH_CONTEXT_TTL_SECONDS: intFrom(0, 86_400).default(60),
   RISKGRAPH_MATURITY_DAYS: intFrom(0, 365).default(14),
   RISKGRAPH_MATURITY_EVENTS: intFrom(0, 10_000_000).default(200),
   RISKGRAPH_ALERT_SESSION_POINTS: intFrom(1, 100_000).default(90),
@@ -130,6 +131,8 @@ export interface Config {
     checkpointEvery: number;
     /** Users whose analysis state a worker process keeps in memory; the least recently active beyond it are reloaded when next seen. */
     maxCachedUsers: number;
+    /** How long graph context (HR, peer groups, watchlists, asset ratings, malware) read for a batch is reused, ms. */
+    contextTtlMs: number;
     /** A user baseline is mature (its findings score) after this many days and events. */
     maturity: { minDays: number; minEvents: number };
     /** Alerts: a session score (points) or a user risk (0–100) at or above these. */
@@ -186,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       internalDomains: (e.RISKGRAPH_INTERNAL_DOMAINS ?? '').split(',').filter((d) => d !== '').map((d) => d.toLowerCase()),
       checkpointEvery: e.RISKGRAPH_PROFILE_CHECKPOINT_BATCHES,
       maxCachedUsers: e.RISKGRAPH_MAX_CACHED_USERS,
+      contextTtlMs: e.RISKGRAPH_CONTEXT_TTL_SECONDS * 1000,
       maturity: { minDays: e.RISKGRAPH_MATURITY_DAYS, minEvents: e.RISKGRAPH_MATURITY_EVENTS },
       alerts: { sessionPoints: e.RISKGRAPH_ALERT_SESSION_POINTS, userRisk: e.RISKGRAPH_ALERT_USER_RISK },
     },

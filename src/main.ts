@@ -25,6 +25,7 @@ import { RescoringHrRepository } from './ingest/rescoring.hr-repository.ts';
 import type { Logger } from './logger.ts';
 import { EventDedup } from './queue/dedup.ts';
 import { IngestQueues } from './queue/ingest.queue.ts';
+import { ImportTracker } from './queue/import-tracker.ts';
 import { PipelineWorkers } from './queue/pipeline.worker.ts';
 import { PeerGroupJobs } from './jobs/peer-groups.job.ts';
 import { Neo4jPeerGroupRepository } from './store/peer-group.repository.ts';
@@ -176,6 +177,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       checkpointEvery: config.analysis.checkpointEvery,
       maturity: config.analysis.maturity,
       maxCachedUsers: config.analysis.maxCachedUsers,
+      contextTtlMs: config.analysis.contextTtlMs,
       alerts: { sessionThreshold: config.analysis.alerts.sessionPoints, userThreshold: config.analysis.alerts.userRisk },
     });
     closers.push(() => analysis.close());
@@ -186,8 +188,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       analysis,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const tracker = new ImportTracker(redis, config.queue.prefix);
     const ingest = new IngestService({
       queues,
+      tracker,
       dedup,
       deadLetters,
       batchSize: config.queue.batchSize,
@@ -204,6 +208,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         pipeline,
         deadLetters,
         log,
+        tracker,
       });
       workers.start();
       // Workers close first so no batch is cut between its commit and its acknowledgement.

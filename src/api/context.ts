@@ -36,7 +36,7 @@ export interface ApiRepositories {
 /** Long-lived collaborators, shared by all requests. */
 export interface ApiServices {
   repos: ApiRepositories;
-  ingest: Pick<IngestService, 'ingest'>;
+  ingest: Pick<IngestService, 'ingest' | 'importStatus'>;
   indicators: IndicatorCatalog;
   /** Analysis settings: mode, indicator configuration, threat intelligence. */
   settings: SettingsAdministration;

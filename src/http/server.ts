@@ -5,7 +5,7 @@ import { Capability, allows } from '../auth/roles.ts';
 import { DomainError, ErrorCode, isDomainError } from '../errors.ts';
 import { INPUT_FORMATS, type InputFormat } from '../events/event.ts';
 import { parseStream } from '../events/importer.ts';
-import type { IngestService } from '../ingest/ingest.service.ts';
+import type { IngestService, IngestSummary } from '../ingest/ingest.service.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -72,7 +72,8 @@ export class HttpServer {
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = KNOWN_ROUTES.has(url.pathname) || this.#mounts.has(url.pathname) ? url.pathname : 'other';
+    const importPath = IMPORT_PATH.exec(url.pathname);
+    const route = KNOWN_ROUTES.has(url.pathname) || this.#mounts.has(url.pathname) ? url.pathname : importPath !== null ? '/ingest/{id}' : 'other';
     const stopTimer = this.#deps.metrics.httpDuration.startTimer({ route });
     res.once('finish', () => {
       stopTimer();
@@ -87,6 +88,7 @@ export class HttpServer {
         if (req.method !== 'POST') throw new DomainError(ErrorCode.BAD_INPUT, 'use POST for /ingest');
         return await this.#ingest(req, res, url);
       }
+      if (importPath !== null && read) return await this.#importStatus(req, res, importPath[1]!);
       const mounted = this.#mounts.get(url.pathname);
       if (mounted !== undefined) return await mounted(req, res, url);
       sendJson(res, 404, { error: { code: ErrorCode.NOT_FOUND, message: `no route ${url.pathname}` } });
@@ -142,14 +144,39 @@ export class HttpServer {
     }
     const source = `http:${format}`;
     const body = req.pipe(limitBytes(this.#deps.maxBodyBytes));
-    const summary = await this.#deps.ingest.ingest(parseStream(body, { format: format as InputFormat, source }), {
-      source,
-      wait: waitParam === 'true',
-    });
+    const wait = waitParam === 'true';
+    const progress = wait ? new WaitProgress(res, req.headers.accept ?? '', (id) => this.#deps.ingest.importStatus(id)) : null;
+    let summary: IngestSummary;
+    try {
+      summary = await this.#deps.ingest.ingest(parseStream(body, { format: format as InputFormat, source }), {
+        source,
+        wait,
+        onQueued: (queued) => progress?.queued(queued),
+      });
+    } catch (error) {
+      if (progress === null || !progress.started) throw error;
+      // The response is under way (200 and progress sent): the error ends it, as a JSON line.
+      this.#deps.log.error({ err: error, source }, 'bulk ingest failed while waiting');
+      progress.fail(isDomainError(error) && error.code !== ErrorCode.STORE_FAILED ? { code: error.code, message: error.message } : { code: 'INTERNAL', message: 'internal error' });
+      return;
+    }
     this.#deps.log.info({ source, principal: principal.id, ...summary }, 'bulk ingest');
     this.#deps.metrics.eventsAccepted.inc({ path: 'http' }, summary.accepted);
     this.#deps.metrics.deadLetters.inc({ path: 'http' }, summary.deadLetters);
-    sendJson(res, 200, summary);
+    if (progress !== null && progress.started) progress.done(summary);
+    else sendJson(res, 200, summary);
+  }
+
+  /** `GET /ingest/{importId}`: how an import stands (roles that may ingest). */
+  async #importStatus(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const principal = await this.#deps.authenticator.authenticate(bearerToken(req.headers.authorization));
+    if (principal === null) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'a valid bearer token is required');
+    if (!allows(principal, Capability.INGEST)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, `role ${principal.role} may not read imports`);
+    }
+    const status = await this.#deps.ingest.importStatus(id);
+    if (status === null) throw new DomainError(ErrorCode.NOT_FOUND, `no import ${id} (unknown, or older than 7 days)`);
+    sendJson(res, 200, status);
   }
 
   #sendError(res: ServerResponse, error: unknown): void {
@@ -166,6 +193,66 @@ export class HttpServer {
 }
 
 const KNOWN_ROUTES = new Set(['/health', '/ready', '/metrics', '/ingest']);
+const IMPORT_PATH = /^\/ingest\/([0-9a-f-]{36})$/;
+
+/** How often a waiting `POST /ingest?wait=true` sends a byte (clients and proxies time out on silence). */
+const KEEPALIVE_MS = 10_000;
+/** How often it sends a progress line when the client asked for NDJSON. */
+const PROGRESS_MS = 2_000;
+
+/**
+ * The response of `POST /ingest?wait=true` once every event is queued: the status line and
+ * headers go out at once, then, until the import is processed, either a newline every 10 s
+ * followed by the JSON summary (leading whitespace is valid JSON, so a plain JSON client reads
+ * the summary as before), or, for `Accept: application/x-ndjson`, one JSON line of progress
+ * every 2 s (`{"queued":…}`, `{"progress":…}`, …) ending with `{"done":summary}`. Either way a
+ * client never waits minutes without a byte.
+ */
+class WaitProgress {
+  started = false;
+  readonly #res: ServerResponse;
+  readonly #ndjson: boolean;
+  readonly #status: (id: string) => Promise<unknown>;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(res: ServerResponse, accept: string, status: (id: string) => Promise<unknown>) {
+    this.#res = res;
+    this.#ndjson = accept.includes('application/x-ndjson');
+    this.#status = status;
+  }
+
+  queued(summary: IngestSummary): void {
+    this.started = true;
+    this.#res.writeHead(200, { 'content-type': this.#ndjson ? 'application/x-ndjson' : 'application/json', 'cache-control': 'no-store' });
+    if (this.#ndjson) {
+      this.#res.write(`${JSON.stringify({ queued: summary })}\n`);
+      this.#timer = setInterval(() => {
+        void this.#status(summary.importId).then(
+          (status) => this.#res.write(`${JSON.stringify({ progress: status })}\n`),
+          () => this.#res.write('\n'),
+        );
+      }, PROGRESS_MS);
+    } else {
+      this.#timer = setInterval(() => this.#res.write('\n'), KEEPALIVE_MS);
+    }
+    this.#timer.unref();
+  }
+
+  done(summary: IngestSummary): void {
+    this.#stop();
+    this.#res.end(this.#ndjson ? `${JSON.stringify({ done: summary })}\n` : JSON.stringify(summary));
+  }
+
+  fail(error: { code: string; message: string }): void {
+    this.#stop();
+    this.#res.end(`${JSON.stringify({ error })}\n`);
+  }
+
+  #stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_INPUT: 400,

@@ -82,7 +82,7 @@ export interface AnalysisStageOptions {
   timelineCap?: number;
   /** Users whose state is kept in memory (all partitions); the least recently active beyond it are dropped at checkpoints. Default 50,000. */
   maxCachedUsers?: number;
-  /** How long HR, peer-group, watchlist, malware and criticality context read from the graph is reused, ms. Default 5 s. */
+  /** How long HR, peer-group, watchlist, malware and criticality context read from the graph is reused, ms. Default 60 s. */
   contextTtlMs?: number;
 }
 
@@ -96,7 +96,7 @@ export interface PreparedAnalysis {
 const PEER_FEATURES_TTL_MS = 10 * 60_000;
 const MAX_CACHED_PEER_GROUPS = 10_000;
 /** How long graph context read for a batch is reused, ms (RISKGRAPH_CONTEXT_TTL_SECONDS). */
-export const DEFAULT_CONTEXT_TTL_MS = 5_000;
+export const DEFAULT_CONTEXT_TTL_MS = 60_000;
 /** Refit the trigger statistics after this many closed sessions (and at least hourly in data time). */
 const REFIT_EVERY_SESSIONS = 500;
 const TRIGGER_HALF_LIFE_MS = 30 * 86_400_000;

@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import type { DeadLetter, NormalizedEvent, ParsedItem } from '../events/event.ts';
+import { randomUUID } from 'node:crypto';
 import type { IngestQueues } from '../queue/ingest.queue.ts';
+import type { ImportTracker } from '../queue/import-tracker.ts';
 import { partitionOf, partitionOfEvent } from '../queue/partition.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
 import type { BatchResult, Dedup } from './pipeline.service.ts';
@@ -8,6 +10,8 @@ import { StageTimings } from '../perf/stage-timings.ts';
 
 /** The JSON summary every path in answers with. Counts are of events. */
 export interface IngestSummary {
+  /** The import's id: its progress and completion are queryable (`GET /ingest/{id}`, `ingestJob(id)`). */
+  importId: string;
   /** Events taken in (queued; with `wait`, written to the graph). */
   accepted: number;
   /** Events skipped because an event with the same id was ingested before. */
@@ -28,6 +32,10 @@ export interface IngestOptions {
   /** Resolve only once every accepted event is processed (written to the graph). */
   wait: boolean;
   onProgress?: (progress: IngestProgress) => void;
+  /** Use this id for the import (default: a new UUID). */
+  importId?: string;
+  /** Called once every batch is durably queued (before any wait), with the summary so far. */
+  onQueued?: (summary: IngestSummary) => void;
   /** With `wait`: each processed batch's result (counts and stage timings), for benchmarks. */
   onBatchDone?: (result: BatchResult) => void;
   /** Producer-side stage timings (parse, de-duplication, queueing) are added here. */
@@ -51,9 +59,12 @@ export class IngestService {
   readonly #deadLetters: DeadLetterRepository;
   readonly #batchSize: number;
   readonly #clock: () => number;
+  readonly #tracker: ImportTracker | null;
 
   constructor(deps: {
     queues: IngestQueues;
+    /** Records each import's progress for `ingestJob(id)`; optional for tools that only queue. */
+    tracker?: ImportTracker | null;
     dedup: Dedup;
     deadLetters: DeadLetterRepository;
     batchSize: number;
@@ -64,6 +75,12 @@ export class IngestService {
     this.#deadLetters = deps.deadLetters;
     this.#batchSize = deps.batchSize;
     this.#clock = deps.clock ?? Date.now;
+    this.#tracker = deps.tracker ?? null;
+  }
+
+  /** How an import stands (null: unknown id, or expired after 7 days). */
+  async importStatus(id: string) {
+    return this.#tracker === null ? null : this.#tracker.status(id);
   }
 
   /**
@@ -84,6 +101,17 @@ export class IngestService {
   }
 
   async ingest(items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, options: IngestOptions): Promise<IngestSummary> {
+    const importId = options.importId ?? randomUUID();
+    await this.#tracker?.start(importId, options.source, Date.now());
+    try {
+      return await this.#ingest(importId, items, options);
+    } catch (error) {
+      await this.#tracker?.failed(importId, error instanceof Error ? error.message : String(error), Date.now()).catch(() => {});
+      throw error;
+    }
+  }
+
+  async #ingest(importId: string, items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, options: IngestOptions): Promise<IngestSummary> {
     const started = this.#clock();
     const partitions = this.#queues.partitions;
     const buffers: NormalizedEvent[][] = Array.from({ length: partitions }, () => []);
@@ -107,7 +135,7 @@ export class IngestService {
         const fresh = await t.time('producer:dedup', () => this.#dedup.filterUnseen(partition, batch));
         duplicates += batch.length - fresh.length;
         if (fresh.length === 0) return;
-        const job = await t.time('producer:enqueue', () => this.#queues.addEvents(partition, { events: fresh, source: options.source }));
+        const job = await t.time('producer:enqueue', () => this.#queues.addEvents(partition, { events: fresh, source: options.source, importId }));
         jobs.push({ partition, job });
         accepted += fresh.length;
       });
@@ -136,6 +164,7 @@ export class IngestService {
         void flush(partition).catch(() => {});
         while (pending.size >= MAX_PENDING_FLUSHES) await Promise.race(pending);
         options.onProgress?.({ events: seen, deadLetters });
+        void this.#tracker?.progress(importId, { accepted, duplicates, deadLetters }).catch(() => {});
       }
     }
     for (let partition = 0; partition < partitions; partition++) void flush(partition).catch(() => {});
@@ -147,8 +176,10 @@ export class IngestService {
 
     // Close the sessions whose events are over (historical data), in each partition's order.
     const sweeps = await Promise.all(
-      [...touched].map(async (partition) => ({ partition, job: await this.#queues.addSweep(partition, { wallClock: false }) })),
+      [...touched].map(async (partition) => ({ partition, job: await this.#queues.addSweep(partition, { wallClock: false, importId }) })),
     );
+    await this.#tracker?.queued(importId, { accepted, duplicates, deadLetters, batches: jobs.length + sweeps.length }, Date.now());
+    options.onQueued?.({ importId, accepted, duplicates, deadLetters, seconds: (this.#clock() - started) / 1000 });
 
     if (options.wait) {
       // One job at a time: a partition's jobs finish in order anyway, and waiting on thousands
@@ -162,7 +193,7 @@ export class IngestService {
       accepted -= late;
       duplicates += late;
     }
-    return { accepted, duplicates, deadLetters, seconds: (this.#clock() - started) / 1000 };
+    return { importId, accepted, duplicates, deadLetters, seconds: (this.#clock() - started) / 1000 };
   }
 }
 

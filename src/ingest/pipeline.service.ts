@@ -13,23 +13,10 @@ import type { BatchReader, BatchWrite, IngestRepository } from '../store/ingest.
 import { DomainError, ErrorCode } from '../errors.ts';
 import type { AnalysisStage, PreparedAnalysis } from './analysis.stage.ts';
 import { Serial } from './serial.ts';
-import { StageTimings, type StageTotals } from '../perf/stage-timings.ts';
+import { StageTimings } from '../perf/stage-timings.ts';
+import type { BatchProcessor, BatchResult } from '../queue/batch-processor.ts';
 
-/** What a worker reports for one batch. */
-export interface BatchResult {
-  /** Events written to the graph. */
-  applied: number;
-  /** Events skipped because their id was committed before. */
-  duplicates: number;
-  /** Sessions closed (sweeps). */
-  closed: number;
-  /** Findings written (learning ones included). */
-  findings?: number;
-  /** Alerts raised. */
-  alerts?: number;
-  /** Time per stage of this batch, ms (see perf/stage-timings.ts). */
-  timings?: { totals: StageTotals; counts: StageTotals };
-}
+export type { BatchResult } from '../queue/batch-processor.ts';
 
 /** The subset of EventDedup the pipeline needs. */
 export interface Dedup {
@@ -66,7 +53,7 @@ interface ComputedBatch {
  * The in-memory session state is a cache of the graph: it is dropped whenever the partition's
  * cursor shows another process wrote the partition since, and rebuilt from open Session nodes.
  */
-export class PipelineService {
+export class PipelineService implements BatchProcessor {
   readonly #repository: IngestRepository;
   readonly #dedup: Dedup;
   readonly #options: SessionizerOptions;

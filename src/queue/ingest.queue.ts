@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Job, Queue } from 'bullmq';
 import type { NormalizedEvent } from '../events/event.ts';
-import type { BatchResult } from '../ingest/pipeline.service.ts';
+import type { BatchResult } from './batch-processor.ts';
 import { JobName, partitionQueueName } from './names.ts';
 import { waitForJob } from './wait-for-job.ts';
 
@@ -9,11 +9,15 @@ export interface EventsJobData {
   events: NormalizedEvent[];
   /** Where the events came from (file name, `http:ecs`, …), for logs and dead letters. */
   source: string;
+  /** The import the batch belongs to (progress: ImportTracker). */
+  importId?: string;
 }
 
 export interface SweepJobData {
   /** true: periodic sweep with the wall-clock rule; false: the sweep ending an import. */
   wallClock: boolean;
+  /** The import a closing sweep belongs to. */
+  importId?: string;
 }
 
 export interface RescoreJobData {

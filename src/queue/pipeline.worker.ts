@@ -1,12 +1,19 @@
 import { type Job, Worker } from 'bullmq';
 import { isDomainError } from '../errors.ts';
 import { DEAD_LETTER_RAW_LIMIT, type DeadLetter } from '../events/event.ts';
-import type { BatchResult, PipelineService } from '../ingest/pipeline.service.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { BatchProcessor, BatchResult } from './batch-processor.ts';
 import type { Logger } from '../logger.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
 import type { EventsJobData, QueueConnection, RescoreJobData, SweepJobData } from './ingest.queue.ts';
 import { JobName, partitionQueueName } from './names.ts';
+import type { ImportTracker } from './import-tracker.ts';
+
+/** The counters the workers move (prom-client counters in the runtime). */
+export interface WorkerMetrics {
+  eventsApplied: { inc(n: number): void };
+  eventsDuplicate: { inc(n: number): void };
+  sessionsClosed: { inc(n: number): void };
+}
 
 /**
  * BullMQ workers, one per partition queue, feeding the pipeline. A store or Redis that is
@@ -19,10 +26,11 @@ export class PipelineWorkers {
   readonly #connection: QueueConnection;
   readonly #partitions: number;
   readonly #lockMs: number;
-  readonly #metrics: Pick<Metrics, 'eventsApplied' | 'eventsDuplicate' | 'sessionsClosed'> | undefined;
-  readonly #pipeline: PipelineService;
+  readonly #metrics: WorkerMetrics | undefined;
+  readonly #pipeline: BatchProcessor;
   readonly #deadLetters: DeadLetterRepository;
   readonly #log: Logger;
+  readonly #tracker: ImportTracker | null;
   #closing = false;
 
   constructor(deps: {
@@ -31,11 +39,14 @@ export class PipelineWorkers {
     /** Lock on a batch, ms; a batch whose worker died is taken over after it lapses. */
     lockMs: number;
     /** Counts what the workers write; optional so the pipeline can run without the HTTP edge. */
-    metrics?: Pick<Metrics, 'eventsApplied' | 'eventsDuplicate' | 'sessionsClosed'>;
-    pipeline: PipelineService;
+    metrics?: WorkerMetrics;
+    pipeline: BatchProcessor;
     deadLetters: DeadLetterRepository;
     log: Logger;
+    /** Import progress (each finished batch is recorded against its import). */
+    tracker?: ImportTracker | null;
   }) {
+    this.#tracker = deps.tracker ?? null;
     this.#lockMs = deps.lockMs;
     this.#metrics = deps.metrics;
     this.#connection = deps.connection;
@@ -81,6 +92,11 @@ export class PipelineWorkers {
       result = await this.#retryTransient(() => this.#pipeline.applyBatch(partition, batchId, data.events), job);
       this.#log.debug({ partition, batchId, ...result }, 'batch processed');
     }
+    const importId = (job.data as { importId?: string }).importId;
+    if (importId !== undefined && this.#tracker !== null) {
+      // Progress is advisory: a Redis hiccup here must not fail a batch that committed.
+      await this.#tracker.batchDone(importId, batchId, result, Date.now()).catch((error: unknown) => this.#log.warn({ err: error, importId }, 'could not record import progress'));
+    }
     this.#metrics?.eventsApplied.inc(result.applied);
     this.#metrics?.eventsDuplicate.inc(result.duplicates);
     this.#metrics?.sessionsClosed.inc(result.closed);
@@ -114,6 +130,9 @@ export class PipelineWorkers {
       raw: JSON.stringify(event).slice(0, DEAD_LETTER_RAW_LIMIT),
       at,
     }));
+    if (data.importId !== undefined && this.#tracker !== null) {
+      await this.#tracker.batchFailed(data.importId, job.id ?? '', data.events.length, at).catch((e: unknown) => this.#log.warn({ err: e }, 'could not record import progress'));
+    }
     try {
       await this.#deadLetters.insert(letters);
     } catch (insertError) {
