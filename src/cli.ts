@@ -58,6 +58,26 @@ program
   });
 
 program
+  .command('worker')
+  .description('run only pipeline workers: processes on any number of machines share the partitions through Redis (NEO4J_URI and REDIS_URL name the shared servers)')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const log = createLogger(config.logLevel);
+    const runtime = await createRuntime(config, log, { workers: true });
+    process.stderr.write(`riskgraph: worker running (Neo4j ${runtime.neo4jUri}, Redis ${runtime.redisUrl}, prefix ${config.queue.prefix})\n`);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'draining');
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  });
+
+program
   .command('ingest')
   .description('import event files through the queues and print {accepted, duplicates, deadLetters, seconds}')
   .argument('<files...>', 'files to import; several files of one format are merged by time')

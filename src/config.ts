@@ -64,6 +64,7 @@ const envSchema = z.object({
   RISKGRAPH_PROFILE_CHECKPOINT_BATCHES: intFrom(1, 10_000).default(10),
   RISKGRAPH_MAX_CACHED_USERS: intFrom(1, 10_000_000).default(50_000),
   RISKGRAPH_CONTEXT_TTL_SECONDS: intFrom(0, 86_400).default(60),
+  RISKGRAPH_LEASE_SECONDS: intFrom(2, 3600).default(10),
   RISKGRAPH_MATURITY_DAYS: intFrom(0, 365).default(14),
   RISKGRAPH_MATURITY_EVENTS: intFrom(0, 10_000_000).default(200),
   RISKGRAPH_ALERT_SESSION_POINTS: intFrom(1, 100_000).default(90),
@@ -108,6 +109,8 @@ export interface Config {
     dedupTtlDays: number;
     /** A worker's lock on a batch, ms: a crashed worker's batch is taken over after this. */
     jobLockMs: number;
+    /** A worker process's hold on a partition lapses this long after its last renewal, ms. */
+    leaseMs: number;
   };
   sessions: {
     /** A session closes after this much inactivity, ms. */
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       batchSize: e.RISKGRAPH_BATCH_SIZE,
       dedupTtlDays: e.RISKGRAPH_DEDUP_TTL_DAYS,
       jobLockMs: e.RISKGRAPH_JOB_LOCK_SECONDS * 1000,
+      leaseMs: e.RISKGRAPH_LEASE_SECONDS * 1000,
     },
     sessions: {
       gapMs: e.RISKGRAPH_SESSION_GAP_MINUTES * 60_000,

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { PartitionLeases } from './queue/partition-leases.ts';
 import { Redis } from 'ioredis';
 import { createGraphqlApi, GRAPHQL_PATH, type ApiLimits, type GraphqlApi } from './api/graphql-api.ts';
 import type { ApiRepositories } from './api/context.ts';
@@ -210,9 +212,25 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         log,
         tracker,
       });
-      workers.start();
-      // Workers close first so no batch is cut between its commit and its acknowledgement.
-      closers.push(() => workers!.close());
+      // Partitions are shared with any other worker process on the same Redis by lease.
+      const running = workers;
+      const leases = new PartitionLeases({
+        redis,
+        prefix: config.queue.prefix,
+        partitions: config.queue.partitions,
+        owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+        ttlMs: config.queue.leaseMs,
+        onAcquire: async (partition) => running.startPartition(partition),
+        onRelease: (partition) => running.stopPartition(partition),
+        log,
+      });
+      await leases.start();
+      // Workers close first so no batch is cut between its commit and its acknowledgement;
+      // each partition's learning is checkpointed as it is released.
+      closers.push(async () => {
+        await leases.close();
+        await running.close();
+      });
     }
     if (options.scheduleSweeps) await queues.scheduleSweeps(SWEEP_EVERY_MS);
 

@@ -315,6 +315,24 @@ export class AnalysisStage {
     };
   }
 
+  /** Writes the profile checkpoints of the partition's users changed since its last checkpoint. */
+  async checkpoint(partition: number): Promise<number> {
+    const cache = this.#cache.get(partition);
+    const dirty = this.#dirty.get(partition);
+    if (cache === undefined || dirty === undefined || dirty.size === 0) return 0;
+    const at = this.#o.clock();
+    const rows = [...dirty]
+      .sort()
+      .flatMap((user) => {
+        const state = cache.get(user);
+        return state === undefined ? [] : [{ user, profile: serializeToString(state.profile), typical: typicalJson(state), at }];
+      });
+    await this.#o.repository.checkpointProfiles(rows);
+    this.#dirty.set(partition, new Set());
+    this.#sinceCheckpoint.set(partition, 0);
+    return rows.length;
+  }
+
   /** Users whose analysis state this process holds, over all partitions. */
   cachedUsers(): number {
     let n = 0;

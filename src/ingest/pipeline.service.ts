@@ -179,6 +179,20 @@ export class PipelineService implements BatchProcessor {
     return { applied: 0, duplicates: 0, closed: 0, findings: 0, alerts, timings: t.toJSON() };
   }
 
+  /**
+   * Saves the partition's learning (profile checkpoints of users changed since the last one)
+   * and drops its state: another process takes the partition over, or this one stops.
+   */
+  async release(partition: number): Promise<void> {
+    try {
+      await this.#writes.run(async () => this.#analysis?.checkpoint(partition));
+    } catch (error) {
+      // Not fatal: the next owner resumes from the previous checkpoint (less learning, no event lost).
+      this.#analysis?.log.warn({ err: error, partition }, 'could not checkpoint the partition\'s profiles on release');
+    }
+    this.#forget(partition);
+  }
+
   /** The analytics step, when configured (feedback, diagnostics). */
   get analysis(): AnalysisStage | null {
     return this.#analysis;

@@ -25,4 +25,6 @@ export interface BatchProcessor {
   applyBatch(partition: number, batchId: string, events: readonly NormalizedEvent[]): Promise<BatchResult>;
   sweep(partition: number, batchId: string, wallClock: boolean): Promise<BatchResult>;
   rescore(partition: number, batchId: string, users: readonly string[], reason: string, since: number): Promise<BatchResult>;
+  /** This process stops processing the partition (shutdown, or another process takes it over): save what memory holds. */
+  release?(partition: number): Promise<void>;
 }

@@ -22,7 +22,7 @@ export interface WorkerMetrics {
  * that exhausts its attempts turns its events into dead letters so nothing is silently lost.
  */
 export class PipelineWorkers {
-  readonly #workers: Worker[] = [];
+  readonly #workers = new Map<number, Worker>();
   readonly #connection: QueueConnection;
   readonly #partitions: number;
   readonly #lockMs: number;
@@ -56,26 +56,44 @@ export class PipelineWorkers {
     this.#log = deps.log;
   }
 
+  /** Runs every partition in this process (a single process, or tests). */
   start(): void {
-    for (let partition = 0; partition < this.#partitions; partition++) {
-      const worker = new Worker(partitionQueueName(partition), (job) => this.#process(partition, job), {
-        connection: { url: this.#connection.url, maxRetriesPerRequest: null },
-        prefix: this.#connection.prefix,
-        concurrency: 1,
-        lockDuration: this.#lockMs,
-        stalledInterval: Math.max(1000, Math.floor(this.#lockMs / 2)),
-        // A batch is retried after worker crashes this often before it fails (and is dead-lettered).
-        maxStalledCount: 5,
-      });
-      worker.on('failed', (job, error) => void this.#onFailed(job, error));
-      worker.on('error', (error) => this.#log.warn({ err: error, partition }, 'queue worker error'));
-      this.#workers.push(worker);
-    }
+    for (let partition = 0; partition < this.#partitions; partition++) this.startPartition(partition);
+  }
+
+  /** Partitions this process runs a worker for. */
+  running(): number[] {
+    return [...this.#workers.keys()].sort((a, b) => a - b);
+  }
+
+  startPartition(partition: number): void {
+    if (this.#closing || this.#workers.has(partition)) return;
+    const worker = new Worker(partitionQueueName(partition), (job) => this.#process(partition, job), {
+      connection: { url: this.#connection.url, maxRetriesPerRequest: null },
+      prefix: this.#connection.prefix,
+      concurrency: 1,
+      lockDuration: this.#lockMs,
+      stalledInterval: Math.max(1000, Math.floor(this.#lockMs / 2)),
+      // A batch is retried after worker crashes this often before it fails (and is dead-lettered).
+      maxStalledCount: 5,
+    });
+    worker.on('failed', (job, error) => void this.#onFailed(job, error));
+    worker.on('error', (error) => this.#log.warn({ err: error, partition }, 'queue worker error'));
+    this.#workers.set(partition, worker);
+  }
+
+  /** Stops taking the partition's batches; resolves once the batch in flight is done. */
+  async stopPartition(partition: number): Promise<void> {
+    const worker = this.#workers.get(partition);
+    if (worker === undefined) return;
+    this.#workers.delete(partition);
+    await worker.close();
+    await this.#pipeline.release?.(partition);
   }
 
   async close(): Promise<void> {
     this.#closing = true;
-    await Promise.all(this.#workers.map((worker) => worker.close()));
+    await Promise.all(this.running().map((partition) => this.stopPartition(partition)));
   }
 
   async #process(partition: number, job: Job): Promise<BatchResult> {

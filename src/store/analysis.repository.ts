@@ -179,6 +179,12 @@ export class Neo4jAnalysisRepository {
     return row?.sources ?? [];
   }
 
+  /** Profile checkpoints outside a batch (a partition handed on or a clean stop): the cache holds only committed state. */
+  async checkpointProfiles(rows: readonly ProfileRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#executor.query('WRITE', cypher('checkpoint-profiles'), { rows });
+  }
+
   async loadTriggerStats(): Promise<string | null> {
     const [row] = await this.#executor.query<{ state: string }>('READ', cypher('trigger-stats-load'), {});
     return row?.state ?? null;
