@@ -70,6 +70,9 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
   const apollo = new ApolloServer<ApiContext>({
     schema,
     introspection: deps.env !== 'production',
+    // The composition root drains on SIGTERM/SIGINT. Apollo's own handlers would stop the API
+    // first and then re-raise the signal, which the CLI reads as a second Ctrl-C.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     // The HTTP handler's preflight already refused longer documents; this is the backstop.
     parseOptions: { maxTokens: limits.maxTokens },

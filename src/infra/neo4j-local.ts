@@ -9,9 +9,10 @@
  * attaches to the running one instead of failing on Neo4j's store lock. A start lock file
  * serialises concurrent starters, so racing processes end up sharing one Neo4j.
  *
- * Unless started in the foreground, the JVM's stdin is a pipe from this process and the
- * launcher exits when it reads EOF: however this process ends (even SIGKILL), Neo4j follows
- * instead of outliving it as an orphan.
+ * Unless started in the foreground, the JVM runs in its own process group (so a terminal's
+ * Ctrl-C does not stop it before riskgraph has drained), its stdin is a pipe from this process
+ * and the launcher exits when it reads EOF: however this process ends (even SIGKILL), Neo4j
+ * follows instead of outliving it as an orphan.
  *
  * This module stands alone on purpose (node: built-ins only, no project imports, no
  * environment reads except JAVA_HOME, which names the JVM), so the CLI, the composition root
@@ -279,6 +280,10 @@ async function startNeo4j(request: StartRequest): Promise<LocalNeo4j> {
   const child = spawn(javaExecutable(), args, {
     cwd: home,
     stdio: foreground ? ['inherit', 'pipe', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C (SIGINT to the whole foreground group) then
+    // reaches only riskgraph, which drains against a live store and stops Neo4j last. The
+    // stdin watch still takes Neo4j down if riskgraph dies without stopping it.
+    detached: !foreground,
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
     child.once('exit', (code, signal) => resolveExit({ code, signal }));
