@@ -1,3 +1,17 @@
+import fc from 'fast-check';
+import {
+  type GraphQLInputType,
+  type GraphQLOutputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+} from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { type Server, startServer } from '../../src/main.ts';
@@ -156,4 +170,121 @@ describe('GraphQL time budgets', () => {
       await server.close();
     }
   });
+});
+
+/**
+ * GraphQL input fuzzing: documents built at random from the schema itself (any root field,
+ * arguments of the right type or of a wrong one, nested selections) plus arbitrary text and
+ * variables. Every answer must be data or errors with a client-facing code: never a 500,
+ * never INTERNAL_SERVER_ERROR, never a stack trace.
+ */
+describe('GraphQL input fuzzing', () => {
+  let server: Server;
+  let dashboard: string;
+  const ALLOWED_CODES = new Set([
+    'GRAPHQL_PARSE_FAILED',
+    'GRAPHQL_VALIDATION_FAILED',
+    'BAD_USER_INPUT',
+    'BAD_REQUEST',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'CONFLICT',
+    'QUERY_TOO_LARGE',
+    'QUERY_TOO_MANY_ALIASES',
+    'QUERY_TOO_MANY_DIRECTIVES',
+    'QUERY_TOO_DEEP',
+    'QUERY_TOO_COSTLY',
+    'OPERATION_RESOLUTION_FAILURE',
+  ]);
+
+  beforeAll(async () => {
+    server = await startServer(testConfig(), createLogger('silent'));
+    await wipeGraph(server.runtime);
+    const { createApiKey } = await gqlData(server, `mutation { createApiKey(name: "fuzz", role: DASHBOARD) { secret } }`);
+    dashboard = createApiKey.secret;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers every generated document with data or typed errors', async () => {
+    const schema = server.api.graphql.schema;
+
+    function literal(type: GraphQLInputType, rnd: () => number, depth = 0): string {
+      if (rnd() < 0.15) return fc.sample(fc.constantFrom('null', '"x"', '-1', '0', '1e9', 'true', '[]', '{}', 'NOPE', '"2026-13-45"', '""', '99999999999'), { numRuns: 1, seed: Math.floor(rnd() * 1e9) })[0]!;
+      if (isNonNullType(type)) return literal(type.ofType, rnd, depth);
+      if (isListType(type)) return `[${Array.from({ length: Math.floor(rnd() * 3) }, () => literal(type.ofType, rnd, depth + 1)).join(', ')}]`;
+      if (isEnumType(type)) {
+        const values = type.getValues();
+        return values[Math.floor(rnd() * values.length)]!.name;
+      }
+      if (isInputObjectType(type)) {
+        if (depth > 3) return '{}';
+        const fields = Object.values(type.getFields()).filter((f) => isNonNullType(f.type) || rnd() < 0.5);
+        return `{ ${fields.map((f) => `${f.name}: ${literal(f.type, rnd, depth + 1)}`).join(', ')} }`;
+      }
+      const name = getNamedType(type).name;
+      const pools: Record<string, string[]> = {
+        Int: ['0', '1', '5', '-3', '100', '1000', '2147483647'],
+        Float: ['0.5', '-1.5', '1e10'],
+        Boolean: ['true', 'false'],
+        ID: ['"alice"', '"User:alice"', '"nope"', '"U2Vzc2lvbjox"', '""'],
+        String: ['"alice"', '"a b"', '""', '"\\u0000"', '"🙂"', '"x".repeat'],
+        DateTime: ['"2026-05-04T09:00:00Z"', '"yesterday"', '"2026-05-04"'],
+        NonNegativeInt: ['0', '3', '-1'],
+        NonNegativeFloat: ['0', '2.5', '-1'],
+        IPAddress: ['"10.0.0.1"', '"::1"', '"999.1.1.1"', '"host"'],
+        JSON: ['{ a: 1 }', '"s"', '[1, 2]'],
+        JSONObject: ['{ a: 1 }', '"s"'],
+      };
+      const pool = pools[name] ?? ['"x"', '1'];
+      return pool[Math.floor(rnd() * pool.length)]!;
+    }
+
+    function selection(type: GraphQLOutputType, rnd: () => number, depth: number): string {
+      const named = getNamedType(type);
+      if (isLeafType(named)) return '';
+      if (isUnionType(named)) return ` { __typename ${named.getTypes().slice(0, 1).map((t) => `... on ${t.name} { __typename }`).join(' ')} }`;
+      if (!isObjectType(named) && !isInterfaceType(named)) return ' { __typename }';
+      const fields = Object.values(named.getFields());
+      const picked = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => fields[Math.floor(rnd() * fields.length)]!);
+      const parts = [...new Set(picked)].map((field) => {
+        if (depth >= 3 && !isLeafType(getNamedType(field.type))) return '__typename';
+        const args = field.args.filter((a) => isNonNullType(a.type) || rnd() < 0.3).map((a) => `${a.name}: ${literal(a.type, rnd)}`);
+        return `${field.name}${args.length ? `(${args.join(', ')})` : ''}${selection(field.type, rnd, depth + 1)}`;
+      });
+      return ` { __typename ${parts.join(' ')} }`;
+    }
+
+    const roots = [
+      { kind: 'query', type: schema.getQueryType()!, token: TEST_ADMIN_TOKEN },
+      { kind: 'mutation', type: schema.getMutationType()!, token: () => dashboard },
+    ] as const;
+
+    const answers = { data: 0, errors: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.boolean(), fc.option(fc.string(), { nil: undefined }), fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue(), { maxKeys: 2 }), async (seed, mutate, garbage, variables) => {
+        let state = seed + 1;
+        const rnd = () => {
+          state = (state * 1103515245 + 12345) % 2147483648;
+          return state / 2147483648;
+        };
+        const root = roots[mutate ? 1 : 0];
+        const query = garbage !== undefined && rnd() < 0.2 ? garbage : `${root.kind}${selection(root.type, rnd, 0)}`;
+        const token = typeof root.token === 'function' ? root.token() : root.token;
+        const response = await gql(server, query, variables, token);
+        expect(response.status, response.text).not.toBe(500);
+        expect(response.text).not.toMatch(STACK);
+        for (const error of response.errors ?? []) {
+          expect(ALLOWED_CODES.has(String(error.extensions?.code)), `${query}\n${response.text}`).toBe(true);
+        }
+        if (response.data !== undefined && response.data !== null) answers.data++;
+        if (response.errors !== undefined) answers.errors++;
+      }),
+      { numRuns: 120, endOnFailure: true },
+    );
+    // Both kinds of answer were reached, so the property exercised resolvers, not only validation.
+    expect(answers.data).toBeGreaterThan(10);
+    expect(answers.errors).toBeGreaterThan(10);
+  }, 120_000);
 });
