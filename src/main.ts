@@ -13,7 +13,7 @@ import { ApiKeyAuthenticator } from './auth/api-key.authenticator.ts';
 import { AdminTokenAuthenticator, type Authenticator, ChainAuthenticator } from './auth/authenticator.ts';
 import { type Config, describeConfig } from './config.ts';
 import { DomainError, ErrorCode } from './errors.ts';
-import { Metrics } from './http/metrics.ts';
+import { Metrics } from './metrics.ts';
 import { HttpServer } from './http/server.ts';
 import { ensureLocalNeo4j, type LocalNeo4j } from './infra/neo4j-local.ts';
 import { ensureRedis, type LocalRedis } from './infra/redis-local.ts';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyRepository } from '../store/api-key.repository.ts';
 import type { Authenticator } from './authenticator.ts';
-import type { Principal } from './roles.ts';
+import { type Principal, ROLES, type Role } from './roles.ts';
 import { TtlLru } from './ttl-lru.ts';
 
 /**
@@ -49,11 +49,12 @@ export class ApiKeyAuthenticator implements Authenticator {
     if (cached !== undefined) return cached;
     if (this.#unknown.get(hash, now) !== undefined) return null;
     const key = await this.#keys.findByHash(hash);
-    if (key === null) {
+    // A stored role this build does not know (a newer instance wrote it) admits nothing.
+    if (key === null || !isRole(key.role)) {
       this.#unknown.set(hash, true, now);
       return null;
     }
-    const principal = { id: key.id, role: key.role };
+    const principal: Principal = { id: key.id, role: key.role };
     this.#known.set(hash, principal, now);
     return principal;
   }
@@ -62,4 +63,8 @@ export class ApiKeyAuthenticator implements Authenticator {
   evict(hash: string): void {
     this.#known.delete(hash);
   }
+}
+
+function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
 }
