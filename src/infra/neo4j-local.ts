@@ -41,6 +41,11 @@ export interface LocalNeo4jOptions {
    * terminal until Ctrl-C. This process then stays alive as long as Neo4j does.
    */
   foreground?: boolean;
+  /**
+   * Bolt port; default 0 (the OS picks a free one, so parallel data directories never
+   * collide). A fixed port lets a restarted Neo4j come back where clients expect it (tests).
+   */
+  port?: number;
 }
 
 export interface LocalNeo4j {
@@ -267,9 +272,8 @@ async function startNeo4j(request: StartRequest): Promise<LocalNeo4j> {
     LAUNCHER_MAIN_CLASS,
     '--home',
     home,
-    // 0: the OS picks a free port, so parallel data directories never collide.
     '--port',
-    '0',
+    String(opts.port ?? 0),
     '--page-cache',
     opts.pageCache ?? DEFAULT_PAGE_CACHE,
     ...(foreground ? [] : ['--watch-stdin']),
