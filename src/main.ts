@@ -141,6 +141,16 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     });
 
     const redis = new Redis(localRedis.url, { maxRetriesPerRequest: 20, lazyConnect: false });
+    // Without a listener ioredis prints every failed reconnect to stderr; one warning per outage.
+    let redisDown = false;
+    redis.on('error', (error: unknown) => {
+      if (!redisDown) log.warn({ err: error }, 'Redis connection lost; reconnecting');
+      redisDown = true;
+    });
+    redis.on('ready', () => {
+      if (redisDown) log.info('Redis connection restored');
+      redisDown = false;
+    });
     closers.push(() => redis.quit());
     await warnWithoutPersistence(redis, log);
 
