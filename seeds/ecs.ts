@@ -10,7 +10,7 @@
  * HR records) goes through JSON.stringify. Every catalogue is ASCII, so every line is: one
  * byte per character, which day-buckets.ts relies on.
  */
-import type { Location } from './organisation.ts';
+import type { HrFields, Location } from './organisation.ts';
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60_000;
@@ -100,21 +100,9 @@ export function newCapture(): Capture {
 const MAIL_OVERHEAD_BYTES = 2000;
 
 /** The HR fields carried by an `iam`/`hr_update` event under `riskgraph.hr`. */
-export interface HrFields {
-  name: string;
-  email: string;
-  department: string;
-  title: string;
-  /** Manager's user id; absent for the chief executive. */
-  manager?: string;
-  /** "City, CC". */
-  location: string;
-  status: 'ACTIVE' | 'NOTICE_GIVEN' | 'ON_LEAVE' | 'TERMINATED';
-  /** ISO date, YYYY-MM-DD. */
-  effective_date: string;
-  /** ISO date, YYYY-MM-DD; set with NOTICE_GIVEN and TERMINATED. */
-  last_day?: string;
-}
+// HrFields lives with the organisation that fills it (seeds/organisation.ts), so the two
+// modules do not import each other.
+export type { HrFields } from './organisation.ts';
 
 export interface Attachment {
   name: string;

@@ -8,8 +8,23 @@
  * the seed, the number of users and the number of service accounts, never on the period or
  * the injected scenarios.
  */
-import type { HrFields } from './ecs.ts';
 import { Rng, STREAM, seedFor } from './random.ts';
+
+export interface HrFields {
+  name: string;
+  email: string;
+  department: string;
+  title: string;
+  /** Manager's user id; absent for the chief executive. */
+  manager?: string;
+  /** "City, CC". */
+  location: string;
+  status: 'ACTIVE' | 'NOTICE_GIVEN' | 'ON_LEAVE' | 'TERMINATED';
+  /** ISO date, YYYY-MM-DD. */
+  effective_date: string;
+  /** ISO date, YYYY-MM-DD; set with NOTICE_GIVEN and TERMINATED. */
+  last_day?: string;
+}
 
 /** An office or travel city. Time zones are fixed offsets: daylight saving is not modelled. */
 export interface Location {

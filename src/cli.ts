@@ -21,6 +21,12 @@ import { loadDemoData } from './demo.ts';
 import { runEvaluation } from './eval.ts';
 import { formatDetectionReport } from './analytics/evaluation/detection-report.ts';
 
+/**
+ * How long `serve` drains after SIGTERM or SIGINT before it exits anyway, ms: the batch in
+ * flight (bounded by the driver's retry time) and the closers; idle it takes about a second.
+ */
+const DRAIN_DEADLINE_MS = 30_000;
+
 const program = new Command()
   .name('riskgraph')
   .description('User and entity behaviour analytics over a Neo4j entity graph')
@@ -37,10 +43,21 @@ program
     process.stderr.write(`riskgraph: listening on ${server.url} (Neo4j ${server.runtime.neo4jUri}, Redis ${server.runtime.redisUrl})\n`);
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        // A second Ctrl-C: stop now. Nothing is lost (a batch not acknowledged is redone, as
+        // after a crash); the local Neo4j and Redis stop with this process.
+        log.warn({ signal }, 'second signal while draining: exiting at once');
+        process.exit(130);
+      }
       stopping = true;
       log.info({ signal }, 'draining');
+      const forced = setTimeout(() => {
+        log.warn({ afterMs: DRAIN_DEADLINE_MS }, 'drain did not finish in time: exiting (unacknowledged batches are redone on the next start)');
+        process.exit(1);
+      }, DRAIN_DEADLINE_MS);
+      forced.unref();
       await server.close();
+      log.info({ signal }, 'stopped');
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -15,7 +15,7 @@ import { ApiKeyAuthenticator } from './auth/api-key.authenticator.ts';
 import { AdminTokenAuthenticator, type Authenticator, ChainAuthenticator } from './auth/authenticator.ts';
 import { type Config, describeConfig } from './config.ts';
 import { DomainError, ErrorCode } from './errors.ts';
-import { Metrics } from './http/metrics.ts';
+import { Metrics } from './metrics.ts';
 import { HttpServer } from './http/server.ts';
 import { ensureLocalNeo4j, type LocalNeo4j } from './infra/neo4j-local.ts';
 import { ensureRedis, type LocalRedis } from './infra/redis-local.ts';
@@ -146,6 +146,16 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     });
 
     const redis = new Redis(localRedis.url, { maxRetriesPerRequest: 20, lazyConnect: false });
+    // Without a listener ioredis prints every failed reconnect to stderr; one warning per outage.
+    let redisDown = false;
+    redis.on('error', (error: unknown) => {
+      if (!redisDown) log.warn({ err: error }, 'Redis connection lost; reconnecting');
+      redisDown = true;
+    });
+    redis.on('ready', () => {
+      if (redisDown) log.info('Redis connection restored');
+      redisDown = false;
+    });
     closers.push(() => redis.quit());
     await warnWithoutPersistence(redis, log);
 

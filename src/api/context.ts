@@ -2,36 +2,12 @@ import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { IngestService } from '../ingest/ingest.service.ts';
 import type { Logger } from '../logger.ts';
-import type { AlertRepository } from '../store/alert.repository.ts';
-import type { ApiKeyRepository } from '../store/api-key.repository.ts';
-import type { AuditRepository } from '../store/audit.repository.ts';
-import type { ContextInputRepository } from '../store/context-inputs.repository.ts';
-import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
-import type { EntityRepository } from '../store/entity.repository.ts';
-import type { FindingRepository } from '../store/finding.repository.ts';
-import type { HrRepository } from '../store/hr.repository.ts';
-import type { PeerGroupViewRepository } from '../store/peer-group-view.repository.ts';
-import type { RiskHistoryRepository } from '../store/risk-history.repository.ts';
-import type { SessionRepository } from '../store/session.repository.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { IndicatorCatalog, PeerGroupRecomputer, RiskDecider, SettingsAdministration } from './ports.ts';
 import type { PubSub } from './pubsub/redis-pubsub.ts';
+import type { ApiRepositories } from './repositories.ts';
 
-/** The store interfaces the API reads and writes through. */
-export interface ApiRepositories {
-  entities: EntityRepository;
-  sessions: SessionRepository;
-  findings: FindingRepository;
-  riskHistory: RiskHistoryRepository;
-  peerGroups: PeerGroupViewRepository;
-  alerts: AlertRepository;
-  audit: AuditRepository;
-  apiKeys: ApiKeyRepository;
-  hr: HrRepository;
-  deadLetters: DeadLetterRepository;
-  /** Fusion context inputs: asset criticality and watchlists. */
-  contextInputs: ContextInputRepository;
-}
+export type { ApiRepositories } from './repositories.ts';
 
 /** Long-lived collaborators, shared by all requests. */
 export interface ApiServices {

@@ -3,15 +3,15 @@ import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { GraphQLError, type GraphQLSchema, validate } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, specifiedRules, validate } from 'graphql';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Logger } from '../logger.ts';
 import type { ApiContext, ApiServices } from './context.ts';
 import { formatApiError } from './errors.ts';
 import { graphqlHttpHandler } from './http-handler.ts';
 import { clearLoaders, createLoaders } from './loaders.ts';
-import { costLimitRule } from './limits/cost-limit.rule.ts';
-import { depthLimitRule } from './limits/depth-limit.rule.ts';
+import { NoIntrospection } from './limits/no-introspection.rule.ts';
+import { DEFAULT_QUERY_LIMITS, queryLimitRules, type QueryLimits, validationDeadlineRule } from './limits/query-limits.ts';
 import { allResolvers } from './resolvers/index.ts';
 import { buildApiSchema } from './schema.ts';
 import { graphqlWsServer } from './ws-server.ts';
@@ -23,21 +23,16 @@ import { graphqlWsServer } from './ws-server.ts';
  */
 export const GRAPHQL_PATH = '/graphql';
 
-export interface ApiLimits {
+export interface ApiLimits extends QueryLimits {
   /** Request body (and WebSocket message) size, bytes. */
   maxRequestBytes: number;
-  /** Nesting of fields. */
-  maxDepth: number;
-  /** Estimated cost (fields × page sizes; see cost-limit.rule.ts). */
-  maxCost: number;
   /** Events a subscriber may fall behind before it is cut off. */
   subscriberBuffer: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
+  ...DEFAULT_QUERY_LIMITS,
   maxRequestBytes: 1024 * 1024,
-  maxDepth: 12,
-  maxCost: 25_000,
   subscriberBuffer: 1_000,
 });
 
@@ -75,11 +70,18 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
   const apollo = new ApolloServer<ApiContext>({
     schema,
     introspection: deps.env !== 'production',
+    // The composition root drains on SIGTERM/SIGINT. Apollo's own handlers would stop the API
+    // first and then re-raise the signal, which the CLI reads as a second Ctrl-C.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    // The HTTP handler's preflight already refused longer documents; this is the backstop.
+    parseOptions: { maxTokens: limits.maxTokens },
+    // limitsPlugin validates (limits first, then graphql's rules, both under a time budget).
+    dangerouslyDisableValidation: true,
     formatError: (formatted, error) => formatApiError(formatted, error, deps.log),
     plugins: [
       development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin(limits),
+      limitsPlugin(limits, deps.env !== 'production'),
     ],
     logger: {
       debug: (message) => deps.log.debug(message),
@@ -96,8 +98,7 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
     services,
     path: GRAPHQL_PATH,
     maxRequestBytes: limits.maxRequestBytes,
-    maxDepth: limits.maxDepth,
-    maxCost: limits.maxCost,
+    limits,
     production: deps.env === 'production',
     log: deps.log,
   });
@@ -109,6 +110,7 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       authenticator: deps.authenticator,
       services,
       maxRequestBytes: limits.maxRequestBytes,
+      limits,
       landingPage: development,
       log: deps.log,
     }),
@@ -122,22 +124,40 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
 }
 
 /**
- * The limits run once Apollo has resolved the operation: the cost rule needs the variable
- * values, and as Apollo's own validation phase would relabel every error
- * GRAPHQL_VALIDATION_FAILED, running both here keeps codes that name the limit.
+ * The plugin validates each document itself, in two passes, so that the cheap limits come
+ * first and a validation over budget answers 400 QUERY_TIMEOUT: in Apollo's own validation
+ * phase a rule can only report (graphql's other rules then run on) or throw (which Apollo turns
+ * into a 500). Apollo's phase is therefore off (dangerouslyDisableValidation) and this hook,
+ * whose errors Apollo returns as they are, does the work:
+ *
+ * 1. the limits (aliases, directives, depth, cost with the variable values) under the budget;
+ * 2. graphql's specified rules (plus no introspection in production) under the budget, once
+ *    per document object: Apollo's document cache hands back the same object for a repeated
+ *    query, so that pass runs once per distinct document, as in Apollo's own phase.
+ *
+ * Size and tokens were checked before parsing, by the HTTP handler (preflightDocument).
+ * Only the first error is returned (Apollo answers one error from this hook).
  */
-function limitsPlugin(limits: ApiLimits): ApolloServerPlugin<ApiContext> {
+function limitsPlugin(limits: ApiLimits, introspection: boolean): ApolloServerPlugin<ApiContext> {
+  const validated = new WeakSet<DocumentNode>();
+  const rules = [validationDeadlineRule(limits.validationBudgetMs), ...specifiedRules, ...(introspection ? [] : [NoIntrospection])];
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, schema }) {
-          const [error] = validate(schema, document, [
-            depthLimitRule(limits.maxDepth),
-            costLimitRule({ maxCost: limits.maxCost, variables: request.variables }),
-          ]);
-          if (error !== undefined) {
-            throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, http: { status: 400 } } });
+          const [limit] = validate(schema, document, queryLimitRules(limits, request.variables));
+          if (limit !== undefined) {
+            throw new GraphQLError(limit.message, { nodes: limit.nodes, extensions: { ...limit.extensions, http: { status: 400 } } });
           }
+          if (validated.has(document)) return;
+          const [invalid] = validate(schema, document, rules);
+          if (invalid !== undefined) {
+            throw new GraphQLError(invalid.message, {
+              nodes: invalid.nodes,
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...invalid.extensions, http: { status: 400 } },
+            });
+          }
+          validated.add(document);
         },
       };
     },

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { type Authenticator, bearerToken } from '../auth/authenticator.ts';
 import type { Logger } from '../logger.ts';
 import { type ApiContext, type ApiServices, createContext } from './context.ts';
 import { ApiErrorCode } from './errors.ts';
+import { preflightDocument, type QueryLimits, withinExecutionBudget } from './limits/query-limits.ts';
 
 /**
  * Apollo Server on Node's own HTTP server: the request is authenticated, its body read within
@@ -17,6 +19,8 @@ export interface HttpHandlerDeps {
   authenticator: Authenticator;
   services: ApiServices;
   maxRequestBytes: number;
+  /** Size and tokens (checked here, before Apollo parses) and the execution budget, ms. */
+  limits: Pick<QueryLimits, 'maxDocumentChars' | 'maxTokens' | 'executionBudgetMs'>;
   landingPage: boolean;
   log: Logger;
 }
@@ -52,14 +56,36 @@ export function graphqlHttpHandler(deps: HttpHandlerDeps) {
         return sendErrors(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
       }
     }
-    const response = await deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        // Only the landing page gets here without a principal, and it never builds a context.
-        if (principal === null) throw new Error('unauthenticated request reached execution');
-        return createContext(deps.services, principal, 'http');
-      },
-    });
+    const query = queryOf(body, url);
+    if (query !== undefined) {
+      try {
+        preflightDocument(query, deps.limits);
+      } catch (error) {
+        if (error instanceof GraphQLError) return sendErrors(res, 400, String(error.extensions.code), error.message);
+        throw error;
+      }
+    }
+    let response: Awaited<ReturnType<typeof deps.apollo.executeHTTPGraphQLRequest>>;
+    try {
+      response = await withinExecutionBudget(
+        deps.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: async () => {
+            // Only the landing page gets here without a principal, and it never builds a context.
+            if (principal === null) throw new Error('unauthenticated request reached execution');
+            return createContext(deps.services, principal, 'http');
+          },
+        }),
+        deps.limits.executionBudgetMs,
+      );
+    } catch (error) {
+      if (error instanceof GraphQLError && error.extensions.code === ApiErrorCode.QUERY_TIMEOUT) {
+        // The operation goes on until its store calls return; the client is answered now.
+        deps.log.warn({ budgetMs: deps.limits.executionBudgetMs }, 'GraphQL request over its time budget');
+        return sendErrors(res, 503, ApiErrorCode.QUERY_TIMEOUT, error.message);
+      }
+      throw error;
+    }
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     if (response.body.kind === 'complete') {
@@ -69,6 +95,12 @@ export function graphqlHttpHandler(deps: HttpHandlerDeps) {
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** The document of a GraphQL request, as Apollo will read it (JSON body, else `?query=`). */
+function queryOf(body: unknown, url: URL): string | undefined {
+  if (typeof body === 'object' && body !== null && typeof (body as { query?: unknown }).query === 'string') return (body as { query: string }).query;
+  return url.searchParams.get('query') ?? undefined;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

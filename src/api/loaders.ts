@@ -14,7 +14,7 @@ import type {
   TouchedCursor,
   TouchedRecord,
 } from '../store/session.repository.ts';
-import type { ApiRepositories } from './context.ts';
+import type { ApiRepositories } from './repositories.ts';
 import type { IndicatorCatalog, IndicatorDescriptor } from './ports.ts';
 
 /**

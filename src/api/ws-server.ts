@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ExecutionArgs, type GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import { type ExecutionArgs, GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,8 +10,7 @@ import type { Principal } from '../auth/roles.ts';
 import type { Logger } from '../logger.ts';
 import { type ApiServices, createContext } from './context.ts';
 import { formatApiError } from './errors.ts';
-import { costLimitRule } from './limits/cost-limit.rule.ts';
-import { depthLimitRule } from './limits/depth-limit.rule.ts';
+import { preflightDocument, queryLimitRules, type QueryLimits } from './limits/query-limits.ts';
 
 /**
  * Subscriptions (and, the protocol allowing it, queries) over WebSocket with graphql-ws, on
@@ -31,8 +30,7 @@ export interface WsDeps {
   services: ApiServices;
   path: string;
   maxRequestBytes: number;
-  maxDepth: number;
-  maxCost: number;
+  limits: QueryLimits;
   production: boolean;
   log: Logger;
   /** Ping interval, ms; a client that does not answer within it is dropped. */
@@ -70,19 +68,18 @@ export function graphqlWsServer(deps: WsDeps): WsHandle {
       onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
         const principal = principals.get(ctx.extra.socket);
         if (principal === undefined) throw new Error('subscribe before an acknowledged connection');
+        const variableValues = payload.variables ?? undefined;
         let document;
         try {
-          document = parse(payload.query);
+          // The same limits as over HTTP; the deadline rule throws, the others report.
+          preflightDocument(payload.query, deps.limits);
+          document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
+          const errors = validate(deps.schema, document, [...specifiedRules, ...queryLimitRules(deps.limits, variableValues)]);
+          if (errors.length > 0) return errors;
         } catch (error) {
-          return [error as GraphQLError];
+          if (error instanceof GraphQLError) return [error];
+          throw error;
         }
-        const variableValues = payload.variables ?? undefined;
-        const errors = validate(deps.schema, document, [
-          ...specifiedRules,
-          depthLimitRule(deps.maxDepth),
-          costLimitRule({ maxCost: deps.maxCost, variables: variableValues }),
-        ]);
-        if (errors.length > 0) return errors;
         const socket = ctx.extra.socket;
         return {
           schema: deps.schema,

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyRepository } from '../store/api-key.repository.ts';
 import type { Authenticator } from './authenticator.ts';
-import type { Principal } from './roles.ts';
+import { type Principal, ROLES, type Role } from './roles.ts';
+import { TtlLru } from './ttl-lru.ts';
 
 /**
  * API keys minted by an admin. The secret is `rgk_` + 32 random bytes (base64url); only its
@@ -10,10 +11,16 @@ import type { Principal } from './roles.ts';
  *
  * Lookups are cached briefly (TTL below) so a busy dashboard does not cost a graph read per
  * request; revoking through this instance evicts at once, other instances follow within the TTL.
+ * Known keys and unknown tokens are cached apart, each in a bounded LRU: a client sending
+ * random bearer tokens churns only the small, short-lived cache of misses and can never push
+ * real keys out (it used to empty the one cache whenever it filled).
  */
 export const API_KEY_PREFIX = 'rgk_';
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 10_000;
+/** Misses: few and brief, enough to absorb a client retrying one bad token in a loop. */
+const MISS_TTL_MS = 1_000;
+const MISS_MAX = 1_000;
 
 export function newApiKeySecret(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');
@@ -26,7 +33,8 @@ export function hashApiKeySecret(secret: string): string {
 export class ApiKeyAuthenticator implements Authenticator {
   readonly #keys: ApiKeyRepository;
   readonly #clock: () => number;
-  readonly #cache = new Map<string, { principal: Principal | null; expires: number }>();
+  readonly #known = new TtlLru<string, Principal>(CACHE_MAX, CACHE_TTL_MS);
+  readonly #unknown = new TtlLru<string, true>(MISS_MAX, MISS_TTL_MS);
 
   constructor(keys: ApiKeyRepository, clock: () => number = Date.now) {
     this.#keys = keys;
@@ -37,17 +45,26 @@ export class ApiKeyAuthenticator implements Authenticator {
     if (token === undefined || !token.startsWith(API_KEY_PREFIX)) return null;
     const hash = hashApiKeySecret(token);
     const now = this.#clock();
-    const cached = this.#cache.get(hash);
-    if (cached !== undefined && cached.expires > now) return cached.principal;
+    const cached = this.#known.get(hash, now);
+    if (cached !== undefined) return cached;
+    if (this.#unknown.get(hash, now) !== undefined) return null;
     const key = await this.#keys.findByHash(hash);
-    const principal = key === null ? null : { id: key.id, role: key.role };
-    if (this.#cache.size >= CACHE_MAX) this.#cache.clear();
-    this.#cache.set(hash, { principal, expires: now + CACHE_TTL_MS });
+    // A stored role this build does not know (a newer instance wrote it) admits nothing.
+    if (key === null || !isRole(key.role)) {
+      this.#unknown.set(hash, true, now);
+      return null;
+    }
+    const principal: Principal = { id: key.id, role: key.role };
+    this.#known.set(hash, principal, now);
     return principal;
   }
 
   /** Forget a key's cached principal (after revocation). */
   evict(hash: string): void {
-    this.#cache.delete(hash);
+    this.#known.delete(hash);
   }
+}
+
+function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
 }

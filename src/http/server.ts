@@ -7,7 +7,7 @@ import { INPUT_FORMATS, type InputFormat } from '../events/event.ts';
 import { parseStream } from '../events/importer.ts';
 import type { IngestService, IngestSummary } from '../ingest/ingest.service.ts';
 import type { Logger } from '../logger.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics.ts';
 
 /**
  * The HTTP edge: health, the bulk ingest endpoint, and room for the GraphQL handler. Node's own

@@ -9,9 +9,10 @@
  * attaches to the running one instead of failing on Neo4j's store lock. A start lock file
  * serialises concurrent starters, so racing processes end up sharing one Neo4j.
  *
- * Unless started in the foreground, the JVM's stdin is a pipe from this process and the
- * launcher exits when it reads EOF: however this process ends (even SIGKILL), Neo4j follows
- * instead of outliving it as an orphan.
+ * Unless started in the foreground, the JVM runs in its own process group (so a terminal's
+ * Ctrl-C does not stop it before riskgraph has drained), its stdin is a pipe from this process
+ * and the launcher exits when it reads EOF: however this process ends (even SIGKILL), Neo4j
+ * follows instead of outliving it as an orphan.
  *
  * This module stands alone on purpose (node: built-ins only, no project imports, no
  * environment reads except JAVA_HOME, which names the JVM), so the CLI, the composition root
@@ -40,6 +41,11 @@ export interface LocalNeo4jOptions {
    * terminal until Ctrl-C. This process then stays alive as long as Neo4j does.
    */
   foreground?: boolean;
+  /**
+   * Bolt port; default 0 (the OS picks a free one, so parallel data directories never
+   * collide). A fixed port lets a restarted Neo4j come back where clients expect it (tests).
+   */
+  port?: number;
 }
 
 export interface LocalNeo4j {
@@ -266,9 +272,8 @@ async function startNeo4j(request: StartRequest): Promise<LocalNeo4j> {
     LAUNCHER_MAIN_CLASS,
     '--home',
     home,
-    // 0: the OS picks a free port, so parallel data directories never collide.
     '--port',
-    '0',
+    String(opts.port ?? 0),
     '--page-cache',
     opts.pageCache ?? DEFAULT_PAGE_CACHE,
     ...(foreground ? [] : ['--watch-stdin']),
@@ -279,6 +284,10 @@ async function startNeo4j(request: StartRequest): Promise<LocalNeo4j> {
   const child = spawn(javaExecutable(), args, {
     cwd: home,
     stdio: foreground ? ['inherit', 'pipe', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C (SIGINT to the whole foreground group) then
+    // reaches only riskgraph, which drains against a live store and stops Neo4j last. The
+    // stdin watch still takes Neo4j down if riskgraph dies without stopping it.
+    detached: !foreground,
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
     child.once('exit', (code, signal) => resolveExit({ code, signal }));

@@ -54,7 +54,8 @@ export async function ensureRedis(options: RedisLocalOptions): Promise<LocalRedi
       '--maxmemory-policy', 'noeviction',
       '--logfile', path.join(dir, 'redis.log'),
     ],
-    { stdio: 'ignore' },
+    // Its own process group, so a terminal's Ctrl-C reaches only riskgraph, which stops it last.
+    { stdio: 'ignore', detached: true },
   );
   const spawnError = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
@@ -70,8 +71,16 @@ export async function ensureRedis(options: RedisLocalOptions): Promise<LocalRedi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   writeFileSync(descriptorPath, JSON.stringify({ pid: child.pid, port }));
+  // In its own process group it outlives a forced exit of this process unless told to go
+  // ('exit' listeners must be synchronous; a signal is).
+  const stopOnExit = (): void => void child.kill('SIGTERM');
+  process.on('exit', stopOnExit);
   options.log?.(`started redis-server on redis://127.0.0.1:${port} (data in ${dir})`);
-  return { url: `redis://127.0.0.1:${port}`, owned: true, stop: () => stopChild(child, descriptorPath) };
+  return { url: `redis://127.0.0.1:${port}`, owned: true, stop: () => {
+      process.off('exit', stopOnExit);
+      return stopChild(child, descriptorPath);
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess, descriptorPath: string): Promise<void> {

@@ -1,12 +1,17 @@
-import type { Role } from '../auth/roles.ts';
 import { cypher } from './cypher.ts';
 import type { Neo4jExecutor } from './executor.ts';
+
+/**
+ * A role name as stored. The store does not know the role model (auth/ does, and the store
+ * must not import it): the authenticator checks the name against it on the way out.
+ */
+export type StoredRole = string;
 
 /** An API key as stored: the secret itself never is, only its SHA-256 hash. Times epoch ms. */
 export interface ApiKeyRecord {
   id: string;
   name: string;
-  role: Role;
+  role: StoredRole;
   createdAt: number;
   createdBy: string;
   revokedAt?: number | null;
@@ -15,7 +20,7 @@ export interface ApiKeyRecord {
 export interface ApiKeyRepository {
   create(key: Omit<ApiKeyRecord, 'revokedAt'> & { hash: string }): Promise<ApiKeyRecord>;
   /** The unrevoked key whose secret hashes to `hash`, or null. */
-  findByHash(hash: string): Promise<{ id: string; role: Role } | null>;
+  findByHash(hash: string): Promise<{ id: string; role: StoredRole } | null>;
   /** null when unknown. */
   revoke(id: string, now: number): Promise<{ apiKey: ApiKeyRecord; hash: string } | null>;
   page(after: { createdAt: number; id: string } | null, limit: number): Promise<ApiKeyRecord[]>;
@@ -34,8 +39,8 @@ export class Neo4jApiKeyRepository implements ApiKeyRepository {
     return row.apiKey;
   }
 
-  async findByHash(hash: string): Promise<{ id: string; role: Role } | null> {
-    const [row] = await this.#executor.query<{ id: string; role: Role }>('READ', cypher('api-key-by-hash'), { hash });
+  async findByHash(hash: string): Promise<{ id: string; role: StoredRole } | null> {
+    const [row] = await this.#executor.query<{ id: string; role: StoredRole }>('READ', cypher('api-key-by-hash'), { hash });
     return row ?? null;
   }
 

@@ -1,4 +1,4 @@
-import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import neo4j, { type Driver, isRetryableError, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import { DomainError, ErrorCode } from '../errors.ts';
 
 /**
@@ -133,22 +133,44 @@ function convert(value: unknown): unknown {
   return value;
 }
 
-const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Cluster.NotALeader']);
+/**
+ * Codes for "the store is not there right now" that the driver does not flag as retryable
+ * for every call site (it flags them for managed transactions): a cluster member that lost
+ * leadership, a database that is read-only while it starts or switches over.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ServiceUnavailable',
+  'SessionExpired',
+  'Neo.ClientError.Cluster.NotALeader',
+  'Neo.ClientError.General.ForbiddenOnReadOnlyDatabase',
+  'Neo.TransientError.General.DatabaseUnavailable',
+]);
+
+/** Node's own network error codes (error.code), for failures before the driver wraps them. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a driver error means "retry later": by the driver's own classification
+ * (`isRetryableError`: the transient class and the connection codes) and by code, never by
+ * reading messages.
+ */
+export function isTransientStoreError(error: unknown): boolean {
+  if (error instanceof Neo4jError) return isRetryableError(error) || UNAVAILABLE_CODES.has(error.code) || error.code.startsWith('Neo.TransientError.');
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return typeof code === 'string' && NETWORK_CODES.has(code);
+}
 
 /** The one mapping from driver errors to domain errors. */
 export function mapNeo4jError(error: unknown): unknown {
   if (error instanceof DomainError) return error;
+  if (isTransientStoreError(error)) {
+    return new DomainError(ErrorCode.STORE_UNAVAILABLE, 'the graph store is unavailable', { cause: error });
+  }
   if (error instanceof Neo4jError) {
-    if (UNAVAILABLE_CODES.has(error.code) || error.code.startsWith('Neo.TransientError.') || error.retryable) {
-      return new DomainError(ErrorCode.STORE_UNAVAILABLE, 'the graph store is unavailable', { cause: error });
-    }
     if (error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
       return new DomainError(ErrorCode.STORE_CONFLICT, 'the change conflicts with existing data', { cause: error });
     }
     return new DomainError(ErrorCode.STORE_FAILED, `graph store error ${error.code}`, { cause: error });
-  }
-  if (error instanceof Error && /ECONNREFUSED|ECONNRESET|socket hang up/.test(error.message)) {
-    return new DomainError(ErrorCode.STORE_UNAVAILABLE, 'the graph store is unavailable', { cause: error });
   }
   return error;
 }

@@ -111,6 +111,17 @@ describe('GraphQL authorization', () => {
     await client.dispose();
   });
 
+  it('has a role-matrix entry and a probe for exactly the operations of the schema, subscriptions included', () => {
+    const schema = server.api.graphql.schema;
+    const coordinates = [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!]
+      .flatMap((root) => Object.keys(root.getFields()).map((field) => `${root.name}.${field}`))
+      .sort();
+    expect(coordinates.filter((c) => c.startsWith('Subscription.')).length).toBeGreaterThan(0);
+    // A new field without a rule, or a rule left behind by a removed field, fails here.
+    expect(Object.keys(OPERATION_POLICY).sort()).toEqual(coordinates);
+    expect(Object.keys(SAMPLE_ARGS).sort()).toEqual(coordinates);
+  });
+
   it('allows and refuses every query and mutation for every role as the role matrix says', async () => {
     const schema = server.api.graphql.schema;
     const roots: Array<['query' | 'mutation', GraphQLObjectType]> = [

@@ -23,6 +23,14 @@ import { ApiErrorCode } from '../errors.ts';
  * size). So `riskLeaderboard(first: 100) { edges { node { sessions(first: 50) { … } } } }`
  * costs about 100 × 50 × the session fields: what the server would really do.
  *
+ * `__typename` costs 1 like any field (2,000 aliases of it are 2,000 fields to answer);
+ * `__schema` and `__type` are free, as the standard introspection query is large but cheap.
+ *
+ * The cost of a fragment does not depend on where it is spread (its type condition fixes the
+ * type it selects on, and the variables are fixed for the operation), so each fragment is
+ * costed once per document and remembered: the walk is linear in the document's size, while a
+ * fragment spread twice per level still multiplies into the estimate (2^40 for 40 levels).
+ *
  * A validation rule factory rather than a static rule because it needs the operation's
  * variable values, which static validation does not see: it is run once variables are known
  * (Apollo's didResolveOperation; graphql-ws's onSubscribe).
@@ -34,13 +42,14 @@ export interface CostLimitOptions {
 
 export function costLimitRule(options: CostLimitOptions) {
   return function CostLimit(context: ValidationContext): ASTVisitor {
+    const memo = new Map<string, number>();
     return {
       OperationDefinition(node) {
         const schema = context.getSchema();
         const root =
           node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
         if (!root) return;
-        const cost = costOf(node.selectionSet, root, context, schema, options.variables ?? {}, new Set());
+        const cost = costOf(node.selectionSet, root, context, schema, options.variables ?? {}, { memo, visiting: new Set() });
         if (cost > options.maxCost) {
           context.reportError(
             new GraphQLError(`query cost limit exceeded: estimated cost ${cost} is over the limit of ${options.maxCost}; ask for smaller pages (first) or fewer nested lists`, {
@@ -60,29 +69,40 @@ function costOf(
   context: ValidationContext,
   schema: GraphQLSchema,
   variables: Readonly<Record<string, unknown>>,
-  visiting: Set<string>,
+  walk: { memo: Map<string, number>; visiting: Set<string> },
 ): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
+      if (selection.name.value === '__typename') {
+        total += 1;
+        continue;
+      }
       if (selection.name.value.startsWith('__')) continue;
       const field = fieldOf(parent, selection.name.value);
       if (field === undefined) continue; // unknown fields are reported by graphql's own rules
       const below = selection.selectionSet
-        ? costOf(selection.selectionSet, getNamedType(field.type), context, schema, variables, visiting)
+        ? costOf(selection.selectionSet, getNamedType(field.type), context, schema, variables, walk)
         : 0;
       total += 1 + multiplier(selection, field, variables) * below;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const on = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
-      total += costOf(selection.selectionSet, on, context, schema, variables, visiting);
+      total += costOf(selection.selectionSet, on, context, schema, variables, walk);
     } else {
       const name = selection.name.value;
+      const known = walk.memo.get(name);
+      if (known !== undefined) {
+        total += known;
+        continue;
+      }
       const fragment = context.getFragment(name);
-      if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
+      if (!fragment || walk.visiting.has(name)) continue;
+      walk.visiting.add(name);
       const on = schema.getType(fragment.typeCondition.name.value) ?? parent;
-      total += costOf(fragment.selectionSet, on, context, schema, variables, visiting);
-      visiting.delete(name);
+      const cost = costOf(fragment.selectionSet, on, context, schema, variables, walk);
+      walk.visiting.delete(name);
+      walk.memo.set(name, cost);
+      total += cost;
     }
   }
   return total;
