@@ -5,23 +5,9 @@
  * - the pure core (src/analytics) imports no driver, queue, GraphQL, HTTP, configuration or
  *   other layer of the product; it takes the clock and its settings as arguments;
  * - the store (src/store) imports nothing of the auth, API or HTTP layers;
- * - the queue layer does not import the HTTP edge;
+ * - the queue layer does not import the HTTP edge or the ingest pipeline;
  * - no import cycles anywhere.
  */
-
-/**
- * Known violations being removed, each with its reason. Listed one by one (never a folder) so
- * that everything else stays enforced; delete an entry with the code that fixes it.
- */
-const TEMPORARY_EXCEPTIONS = {
-  // The ingest pipeline and the queue import each other (ingest/ingest.service.ts enqueues
-  // through queue/, queue/pipeline.worker.ts runs ingest/pipeline.service.ts). Being removed
-  // by the ingest hot-path rewrite (issue 8), which splits the two.
-  queueIngestCycle: '^src/(queue|ingest)/',
-  // queue/pipeline.worker.ts still imports the metrics through their old place, the shim
-  // src/http/metrics.ts (the metrics moved to src/metrics.ts). Same rewrite; then delete the shim.
-  workerMetricsShim: { from: '^src/queue/pipeline[.]worker[.]ts$', to: '^src/http/metrics[.]ts$' },
-};
 
 module.exports = {
   forbidden: [
@@ -30,11 +16,7 @@ module.exports = {
       severity: 'error',
       comment: 'Import cycles make layers impossible to test or replace one by one.',
       from: {},
-      to: {
-        circular: true,
-        // A cycle passes only when every module on it is in queue/ or ingest/ (the one known cycle).
-        via: { pathNot: TEMPORARY_EXCEPTIONS.queueIngestCycle },
-      },
+      to: { circular: true },
     },
     {
       name: 'analytics-is-pure',
@@ -65,15 +47,15 @@ module.exports = {
       name: 'queue-imports-no-http',
       severity: 'error',
       comment: 'Workers run without the HTTP edge (riskgraph worker).',
-      from: { path: '^src/queue/', pathNot: TEMPORARY_EXCEPTIONS.workerMetricsShim.from },
+      from: { path: '^src/queue/' },
       to: { path: '^src/http/' },
     },
     {
-      name: 'queue-imports-no-http-but-the-metrics-shim',
+      name: 'queue-imports-no-ingest',
       severity: 'error',
-      comment: 'The one temporary exception to queue-imports-no-http: the metrics shim only.',
-      from: { path: TEMPORARY_EXCEPTIONS.workerMetricsShim.from },
-      to: { path: '^src/http/', pathNot: TEMPORARY_EXCEPTIONS.workerMetricsShim.to },
+      comment: 'The queue carries jobs to a BatchProcessor; the ingest pipeline builds on the queue, never the reverse.',
+      from: { path: '^src/queue/' },
+      to: { path: '^src/ingest/' },
     },
     {
       name: 'not-to-unresolvable',

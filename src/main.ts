@@ -165,7 +165,8 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     await queues.init();
 
     const metrics = new Metrics(() => queues.depths());
-    const dedup = new EventDedup(redis, config.queue.prefix, config.queue.dedupTtlDays);
+    const ingestRepository = new Neo4jIngestRepository(executor);
+    const dedup = new EventDedup(redis, config.queue.prefix, config.queue.dedupTtlDays, await ingestRepository.storeIdentity());
     const deadLetters = new Neo4jDeadLetterRepository(executor);
     // Alerts and risk changes of the pipeline go to every API instance through Redis pub/sub.
     const scoringEvents = new RedisPubSub({ redis, prefix: config.queue.prefix, log });
@@ -194,7 +195,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     });
     closers.push(() => analysis.close());
     const pipeline = new PipelineService({
-      repository: new Neo4jIngestRepository(executor),
+      repository: ingestRepository,
       dedup,
       sessions: config.sessions,
       analysis,
@@ -204,6 +205,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const ingest = new IngestService({
       queues,
       tracker,
+      storeIdentity: () => ingestRepository.storeIdentity(),
       dedup,
       deadLetters,
       batchSize: config.queue.batchSize,

@@ -384,9 +384,8 @@ export class AnalysisStage {
       recordFeedback(stats, { userId: alert.user, indicatorIds, verdict: alert.resolution === 'TRUE_POSITIVE' ? 'TRUE_POSITIVE' : 'FALSE_POSITIVE' });
     }
     this.#statsChanged = true;
-    await this.#o.repository.saveTriggerStats(serializeTriggerStats(stats), this.#o.clock());
+    await this.#o.repository.saveFeedback(serializeTriggerStats(stats), this.#o.clock(), pending.map((a) => ({ id: a.id, resolution: a.resolution })));
     this.#statsChanged = false;
-    await this.#o.repository.feedbackApplied(pending.map((a) => ({ id: a.id, resolution: a.resolution })));
     return pending.length;
   }
 

@@ -60,11 +60,14 @@ export class IngestService {
   readonly #batchSize: number;
   readonly #clock: () => number;
   readonly #tracker: ImportTracker | null;
+  readonly #storeIdentity: (() => Promise<string>) | null;
 
   constructor(deps: {
     queues: IngestQueues;
     /** Records each import's progress for `ingestJob(id)`; optional for tools that only queue. */
     tracker?: ImportTracker | null;
+    /** The graph's identity, read at the start of each import so the event-id memory follows the graph. */
+    storeIdentity?: () => Promise<string>;
     dedup: Dedup;
     deadLetters: DeadLetterRepository;
     batchSize: number;
@@ -76,6 +79,7 @@ export class IngestService {
     this.#batchSize = deps.batchSize;
     this.#clock = deps.clock ?? Date.now;
     this.#tracker = deps.tracker ?? null;
+    this.#storeIdentity = deps.storeIdentity ?? null;
   }
 
   /** How an import stands (null: unknown id, or expired after 7 days). */
@@ -102,6 +106,10 @@ export class IngestService {
 
   async ingest(items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, options: IngestOptions): Promise<IngestSummary> {
     const importId = options.importId ?? randomUUID();
+    if (this.#storeIdentity !== null) {
+      const store = await this.#storeIdentity();
+      if (store !== this.#dedup.store) this.#dedup.rescope(store);
+    }
     await this.#tracker?.start(importId, options.source, Date.now());
     try {
       return await this.#ingest(importId, items, options);

@@ -20,6 +20,9 @@ export type { BatchResult } from '../queue/batch-processor.ts';
 
 /** The subset of EventDedup the pipeline needs. */
 export interface Dedup {
+  /** The identity of the graph whose event-id memory this is. */
+  readonly store: string;
+  rescope(store: string): void;
   filterUnseen<E extends Pick<NormalizedEvent, 'id' | 'ts'>>(partition: number, events: readonly E[]): Promise<E[]>;
   markSeen(partition: number, events: readonly Pick<NormalizedEvent, 'id' | 'ts'>[]): Promise<void>;
 }
@@ -81,10 +84,12 @@ export class PipelineService implements BatchProcessor {
 
   async applyBatch(partition: number, batchId: string, events: readonly NormalizedEvent[]): Promise<BatchResult> {
     const t = new StageTimings();
-    const fresh = (await t.time('dedup:filter', () => this.#dedup.filterUnseen(partition, events))).sort((a, b) => a.ts - b.ts);
+    let fresh: NormalizedEvent[] = [];
     let findings = 0;
     let alerts = 0;
     const outcome = await this.#commit(partition, batchId, t, async (state, reader) => {
+      // Filtered again on a recompute: the memory follows the graph's identity.
+      fresh = (await t.time('dedup:filter', () => this.#dedup.filterUnseen(partition, events))).sort((a, b) => a.ts - b.ts);
       const view = await this.#withMissing(state, fresh, reader);
       const now = this.#clock();
       const step = t.time('sessionize', () => sessionize(view, fresh, partition, this.#options, now));
@@ -222,6 +227,7 @@ export class PipelineService implements BatchProcessor {
       if (cursor === undefined) {
         // Nothing known of the partition (first batch, restart, or another process wrote it).
         const status = await t.time('read:batch-status', () => this.#repository.batchStatus(batchId, partition));
+        if ((status.store ?? null) !== this.#dedup.store) await this.#followStore();
         if (status.applied) {
           this.#forget(partition);
           return null;
@@ -236,7 +242,7 @@ export class PipelineService implements BatchProcessor {
       const stopWait = t.start('writer-wait');
       const outcome = await this.#writes.run(() => {
         stopWait();
-        return this.#repository.commitBatch(batch.write, cursor, t);
+        return this.#repository.commitBatch(batch.write, { cursor, store: this.#dedup.store }, t);
       });
       if (outcome === 'committed') {
         this.#cursor.set(partition, batchId);
@@ -248,6 +254,19 @@ export class PipelineService implements BatchProcessor {
       if (outcome === 'applied') return null;
     }
     throw new DomainError(ErrorCode.STORE_UNAVAILABLE, `partition ${partition} keeps changing under this worker; the batch is retried`);
+  }
+
+  /**
+   * The graph is not the one the event-id memory belongs to (wiped, restored into a new store,
+   * or replaced under this process): scope the memory to its identity, so that none of its
+   * events is taken for a duplicate of another graph's, and drop every partition's state.
+   */
+  async #followStore(): Promise<void> {
+    const store = await this.#repository.storeIdentity();
+    if (store === this.#dedup.store) return;
+    this.#analysis?.log.warn({ previous: this.#dedup.store, store }, 'the graph has a new identity; event-id memory and cached state follow it');
+    this.#dedup.rescope(store);
+    for (const partition of [...this.#cursor.keys()]) this.#forget(partition);
   }
 
   /** The periodic sweep's deliveries: alerts a stopped process left in the outbox, analysts' verdicts. */

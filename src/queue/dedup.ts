@@ -14,15 +14,32 @@ export class EventDedup {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
+  #store: string;
 
-  constructor(redis: Redis, prefix: string, ttlDays: number) {
+  /**
+   * `store`: the identity of the graph the memory belongs to (StoreIdentity). Ids are remembered
+   * per graph: pointed at a new, wiped or other graph, the memory starts empty rather than
+   * dropping that graph's events as duplicates.
+   */
+  constructor(redis: Redis, prefix: string, ttlDays: number, store: string) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#ttlSeconds = ttlDays * 86_400;
+    this.#store = store;
+  }
+
+  /** The graph whose memory this is. */
+  get store(): string {
+    return this.#store;
+  }
+
+  /** Follows the graph: its identity changed (wiped, or replaced under a running process). */
+  rescope(store: string): void {
+    this.#store = store;
   }
 
   #key(partition: number, ts: number): string {
-    return `${this.#prefix}:seen:p${partition}:${Math.floor(ts / DAY_MS)}`;
+    return `${this.#prefix}:seen:${this.#store}:p${partition}:${Math.floor(ts / DAY_MS)}`;
   }
 
   /** The events whose ids were not committed before, in their original order. */

@@ -1,5 +1,6 @@
 import { type Job, Worker } from 'bullmq';
 import { isDomainError } from '../errors.ts';
+import { isTransientStoreError } from '../store/executor.ts';
 import { DEAD_LETTER_RAW_LIMIT, type DeadLetter } from '../events/event.ts';
 import type { BatchProcessor, BatchResult } from './batch-processor.ts';
 import type { Logger } from '../logger.ts';
@@ -159,10 +160,13 @@ export class PipelineWorkers {
   }
 }
 
+/**
+ * Worth waiting for inside the job: a domain error that says so (the store layer maps driver
+ * errors by their codes and retryable flag), a driver or socket error by its code, or ioredis's
+ * closed connection (which carries no code).
+ */
 function isTransient(error: unknown): boolean {
   if (isDomainError(error)) return error.transient;
-  if (!(error instanceof Error)) return false;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|ServiceUnavailable|SessionExpired/i.test(
-    `${error.name} ${error.message}`,
-  );
+  if (isTransientStoreError(error)) return true;
+  return error instanceof Error && error.message === 'Connection is closed.';
 }

@@ -211,10 +211,15 @@ export class Neo4jAnalysisRepository {
     return this.#executor.query('READ', cypher('alerts-feedback-pending'), { limit });
   }
 
-  async feedbackApplied(rows: ReadonlyArray<{ id: string; resolution: string }>): Promise<void> {
-    if (rows.length === 0) return;
-    await this.#executor.query('WRITE', cypher('alerts-feedback-applied'), { rows });
+  /**
+   * The trigger statistics that now include some analysts' verdicts and the marks that those
+   * verdicts are applied, in one transaction (two writes would apply a verdict twice after a
+   * crash between them).
+   */
+  async saveFeedback(state: string, savedAt: number, rows: ReadonlyArray<{ id: string; resolution: string }>): Promise<void> {
+    await this.#executor.query('WRITE', cypher('feedback-apply'), { state, savedAt, rows });
   }
+
 
   async undeliveredAlerts(before: number, limit = 100): Promise<Array<Record<string, unknown>>> {
     const rows = await this.#executor.query<{ alert: Record<string, unknown> }>('READ', cypher('alerts-undelivered'), { before, limit });

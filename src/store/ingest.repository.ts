@@ -6,6 +6,7 @@ import type { HrRecord } from '../events/event.ts';
 import { type AnalysisWrite, type LoadedUserRow, loadAssetCriticality, loadMalwareDevices, loadRescoreSessions, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
 import { cypher } from './cypher.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
+import { randomUUID } from 'node:crypto';
 import { FloatList, type Neo4jExecutor, runIn } from './executor.ts';
 import { StageTimings } from '../perf/stage-timings.ts';
 
@@ -27,6 +28,8 @@ export interface BatchStatus {
   applied: boolean;
   /** The last batch committed for the partition. */
   cursor: string | null;
+  /** The graph's identity (null: none yet, a new or wiped graph). */
+  store?: string | null;
 }
 
 /**
@@ -57,6 +60,8 @@ export type CommitOutcome = 'committed' | 'applied' | 'stale';
 export interface IngestRepository {
   /** Was this batch committed before, and which batch did the partition commit last? */
   batchStatus(batchId: string, partition: number): Promise<BatchStatus>;
+  /** The graph's identity, created when it has none (the scope of the event-id memory). */
+  storeIdentity(): Promise<string>;
   /** The batch reads, timed into `timings`. */
   reader(timings?: StageTimings): BatchReader;
   /**
@@ -65,7 +70,7 @@ export interface IngestRepository {
    * every statement, ends with the marker and commits. A batch is only reported `applied` when
    * its marker proves it committed.
    */
-  commitBatch(write: BatchWrite, expectedCursor: string | null, timings?: StageTimings): Promise<CommitOutcome>;
+  commitBatch(write: BatchWrite, expected: { cursor: string | null; store: string }, timings?: StageTimings): Promise<CommitOutcome>;
   /** Closes idle open sessions no worker holds (see SweepRule); returns how many. */
   closeStaleSessions(partition: number, lastTsBefore: number, touchedBefore: number | null): Promise<number>;
 }
@@ -79,7 +84,13 @@ export class Neo4jIngestRepository implements IngestRepository {
 
   async batchStatus(batchId: string, partition: number): Promise<BatchStatus> {
     const [row] = await this.#executor.query<BatchStatus>('READ', cypher('batch-begin'), { batchId, partition });
-    return { applied: row?.applied ?? false, cursor: row?.cursor ?? null };
+    return { applied: row?.applied ?? false, cursor: row?.cursor ?? null, store: row?.store ?? null };
+  }
+
+  async storeIdentity(): Promise<string> {
+    const [row] = await this.#executor.query<{ id: string }>('WRITE', cypher('store-identity'), { id: randomUUID(), now: Date.now() });
+    if (row === undefined) throw new DomainError(ErrorCode.STORE_FAILED, 'the graph returned no identity');
+    return row.id;
   }
 
   reader(t: StageTimings = new StageTimings()): BatchReader {
@@ -94,7 +105,7 @@ export class Neo4jIngestRepository implements IngestRepository {
     };
   }
 
-  async commitBatch(write: BatchWrite, expectedCursor: string | null, t: StageTimings = new StageTimings()): Promise<CommitOutcome> {
+  async commitBatch(write: BatchWrite, expected: { cursor: string | null; store: string }, t: StageTimings = new StageTimings()): Promise<CommitOutcome> {
     const { batchId, partition } = write;
     try {
       let stopCommit = () => {};
@@ -102,7 +113,9 @@ export class Neo4jIngestRepository implements IngestRepository {
         this.#executor.write(async (tx): Promise<CommitOutcome> => {
           const [row] = await t.time('write:batch-begin', () => runIn<BatchStatus>(tx, cypher('batch-begin'), { batchId, partition }));
           if (row?.applied === true) return 'applied';
-          if ((row?.cursor ?? null) !== expectedCursor) return 'stale';
+          // Another process wrote the partition, or this is not the graph the batch's events were
+          // de-duplicated against (wiped or replaced meanwhile): recompute.
+          if ((row?.cursor ?? null) !== expected.cursor || (row?.store ?? null) !== expected.store) return 'stale';
           await writeBatch(tx, write, t);
           stopCommit = t.start('commit');
           return 'committed';

@@ -15,6 +15,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string }> = Obje
   { version: 4, name: '004-analysis-settings' },
   { version: 5, name: '005-scoring-reads' },
   { version: 6, name: '006-context-inputs' },
+  { version: 7, name: '007-store-identity' },
 ]);
 
 export function splitStatements(text: string): string[] {

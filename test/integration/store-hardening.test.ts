@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/main.ts';
 import { cypher } from '../../src/store/cypher.ts';
 import { runIn } from '../../src/store/executor.ts';
-import { Neo4jFeedbackRepository } from '../../src/store/feedback.repository.ts';
+import { Neo4jAnalysisRepository } from '../../src/store/analysis.repository.ts';
 import { graphQuery, testRuntime, wipeGraph } from '../support/runtime.ts';
 
 /**
@@ -36,7 +36,7 @@ describe('store hardening', () => {
   it('saves the trigger statistics and marks the verdicts applied in one transaction', async () => {
     await wipeGraph(runtime);
     await runtime.executor.query('WRITE', "UNWIND ['a1', 'a2'] AS id CREATE (:Alert {id: id, status: 'RESOLVED', resolution: 'FALSE_POSITIVE'})");
-    const feedback = new Neo4jFeedbackRepository(runtime.executor);
+    const feedback = new Neo4jAnalysisRepository(runtime.executor);
     await feedback.saveFeedback('{"v":1}', 1000, [
       { id: 'a1', resolution: 'FALSE_POSITIVE' },
       { id: 'a2', resolution: 'FALSE_POSITIVE' },
