@@ -20,14 +20,20 @@ import { createLogger } from '../src/logger.ts';
 import { createRuntime } from '../src/main.ts';
 import { StageTimings } from '../src/perf/stage-timings.ts';
 import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     users: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
+    /** Run the pipeline in this many `riskgraph worker` processes instead of in the benchmark's own. */
+    'worker-processes': { type: 'string', default: '0' },
+    /** Results file name under bench/results/ (default ingest.json). */
+    out: { type: 'string', default: 'ingest.json' },
   },
 });
+const workerProcesses = Number(values['worker-processes']);
 const target = Number(values.events);
 const work = mkdtempSync(path.join(os.tmpdir(), 'riskgraph-bench-'));
 const file = path.join(work, 'events.ndjson');
@@ -54,7 +60,10 @@ const config = loadConfig({
   RISKGRAPH_QUEUE_PREFIX: `bench-${Date.now()}`,
   RISKGRAPH_LOG_LEVEL: process.env.RISKGRAPH_LOG_LEVEL ?? 'warn',
 });
-const runtime = await createRuntime(config, createLogger(config.logLevel), { workers: true });
+const runtime = await createRuntime(config, createLogger(config.logLevel), { workers: workerProcesses === 0 });
+const children = await startWorkers(workerProcesses);
+// Let the processes settle their partition leases (each renews every 2 s) before the clock starts.
+if (workerProcesses > 1) await new Promise((resolve) => setTimeout(resolve, 5000));
 let summary;
 const stages = new StageTimings();
 let batches = 0;
@@ -62,6 +71,7 @@ let nodeCpu: NodeJS.CpuUsage;
 let neo4jCpuSeconds: number | null = null;
 try {
   const neo4jBefore = processCpuSeconds(runtime.neo4jPid);
+  const childrenBefore = children.map((c) => processCpuSeconds(c.pid ?? null) ?? 0);
   const cpuBefore = process.cpuUsage();
   started = performance.now();
   summary = await runtime.ingest.ingest(parseStream(createReadStream(file), { format: 'ecs', source: file }), {
@@ -74,9 +84,13 @@ try {
     },
   });
   nodeCpu = process.cpuUsage(cpuBefore);
+  const childSeconds = children.reduce((sum, c, i) => sum + (processCpuSeconds(c.pid ?? null) ?? 0) - childrenBefore[i]!, 0);
+  nodeCpu = { user: nodeCpu.user + childSeconds * 1e6, system: nodeCpu.system };
   const neo4jAfter = processCpuSeconds(runtime.neo4jPid);
   if (neo4jBefore !== null && neo4jAfter !== null) neo4jCpuSeconds = neo4jAfter - neo4jBefore;
 } finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
   await runtime.close();
 }
 const e2eSeconds = (performance.now() - started) / 1000;
@@ -88,7 +102,7 @@ const result = {
   benchmark: 'ingest',
   at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  config: { partitions: config.queue.partitions, batchSize: config.queue.batchSize, neo4j: config.neo4j.uri ?? 'local' },
+  config: { partitions: config.queue.partitions, batchSize: config.queue.batchSize, neo4j: config.neo4j.uri ?? 'local', users: Number(values.users), workerProcesses },
   events: generated.events,
   bytes,
   parseOnly: { seconds: round(parseSeconds), eventsPerSecond: Math.round(parseRate) },
@@ -104,7 +118,7 @@ const result = {
   stages: breakdown(stages, e2eSeconds),
   targets: { endToEndEventsPerSecond: 100_000, ratio: 0.3 },
 };
-const out = path.join(import.meta.dirname, 'results', 'ingest.json');
+const out = path.join(import.meta.dirname, 'results', values.out);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(
@@ -118,6 +132,25 @@ process.stdout.write(
     `ratio       ${result.ratio}\nwritten to  ${path.relative(process.cwd(), out)}\n`,
 );
 if (!values.keep) rmSync(work, { recursive: true, force: true });
+
+/** `riskgraph worker` processes on the benchmark's Neo4j, Redis and prefix; resolves once each runs. */
+async function startWorkers(n: number): Promise<ChildProcess[]> {
+  const cli = path.join(import.meta.dirname, '..', 'src', 'cli.ts');
+  const env = { ...process.env, NEO4J_URI: runtime.neo4jUri, REDIS_URL: runtime.redisUrl, RISKGRAPH_QUEUE_PREFIX: config.queue.prefix, RISKGRAPH_LOG_LEVEL: 'warn' };
+  return Promise.all(
+    Array.from({ length: n }, () => {
+      const child = spawn(process.execPath, [cli, 'worker'], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+      return new Promise<ChildProcess>((resolve, reject) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          const text = chunk.toString();
+          if (text.includes('worker running')) resolve(child);
+          else process.stderr.write(text);
+        });
+        child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      });
+    }),
+  );
+}
 
 /** Per stage: total ms, share of the wall time, µs per accepted event; largest first. */
 function breakdown(timings: StageTimings, wallSeconds: number) {
