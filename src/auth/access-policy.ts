@@ -34,7 +34,6 @@ export const OPERATION_POLICY: Readonly<Record<string, readonly Role[]>> = Objec
   'Mutation.setEmploymentStatuses': Capability.WRITE_HR,
   'Mutation.ingestEvents': Capability.INGEST,
   'Query.ingestJob': Capability.INGEST,
-  'Subscription.ingestJobProgress': Capability.INGEST,
   'Mutation.createApiKey': Capability.ADMINISTER,
   'Mutation.revokeApiKey': Capability.ADMINISTER,
   'Mutation.recomputePeerGroups': Capability.ADMINISTER,

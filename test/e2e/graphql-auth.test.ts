@@ -54,6 +54,7 @@ const SAMPLE_ARGS: Record<string, Record<string, unknown>> = {
   'Mutation.setAssetCriticality': { assetId: 'Asset:probe-asset' },
   'Mutation.addToWatchlist': { list: 'probe', userIds: ['probe-user'] },
   'Mutation.removeFromWatchlist': { list: 'probe', userIds: ['probe-user'] },
+  'Query.ingestJob': { id: '00000000-0000-4000-8000-000000000000' },
   'Subscription.alertRaised': {},
   'Subscription.riskScoreChanged': {},
 };

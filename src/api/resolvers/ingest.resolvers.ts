@@ -13,9 +13,6 @@ const MAX_PROBLEMS_SHOWN = 10;
 
 const deadLetterPosition = is.shape<{ at: number; id: string }>({ at: is.number, id: is.string });
 
-/** How often `ingestJobProgress` reads an import's progress, ms. */
-const PROGRESS_EVERY_MS = 1000;
-
 type ImportStatus = NonNullable<Awaited<ReturnType<ApiContext['services']['ingest']['importStatus']>>>;
 
 function ingestJobModel(status: ImportStatus) {
@@ -27,27 +24,7 @@ function ingestJobModel(status: ImportStatus) {
   };
 }
 
-/** Reads the import's progress every second (from Redis, so any instance can follow any import) until it ends. */
-async function* importProgress(id: string, ctx: ApiContext): AsyncGenerator<ImportStatus> {
-  let last = '';
-  for (;;) {
-    const status = await ctx.services.ingest.importStatus(id);
-    if (status === null) throw badInput('id', `no import ${id} (unknown, or older than 7 days)`);
-    const text = JSON.stringify(status);
-    if (text !== last) yield status;
-    last = text;
-    if (status.state === 'DONE' || status.state === 'FAILED') return;
-    await new Promise((resolve) => setTimeout(resolve, PROGRESS_EVERY_MS));
-  }
-}
-
 export const ingestResolvers: ResolverMap = {
-  Subscription: {
-    ingestJobProgress: {
-      subscribe: (_: unknown, args: { id: string }, ctx: ApiContext) => importProgress(args.id, ctx),
-      resolve: (status: ImportStatus) => ingestJobModel(status),
-    },
-  },
   Query: {
     ingestJob: async (_: unknown, args: { id: string }, ctx: ApiContext) => {
       const status = await ctx.services.ingest.importStatus(args.id);
