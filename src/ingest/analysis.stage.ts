@@ -118,15 +118,17 @@ export class AnalysisStage {
   readonly #groupFeatures: TtlCache<string, Promise<Partial<Record<NumericFeature, PeerFeatureStats>>>>;
   /** Per user: HR status, peer group and watchlists as last read (or as the last batch left them). */
   readonly #contexts: TtlCache<string, UserContext>;
-  readonly #malware: TtlCache<string, MalwareFact | null>;
-  readonly #criticality: TtlCache<string, number | null>;
+  /** Every device with malware on record, under the one key 'all'. */
+  readonly #malware: TtlCache<'all', ReadonlyMap<string, MalwareFact>>;
+  /** Every rated asset's criticality, under the one key 'all'. */
+  readonly #criticality: TtlCache<'all', ReadonlyMap<string, number>>;
 
   constructor(options: AnalysisStageOptions) {
     this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], maxCachedUsers: 50_000, contextTtlMs: DEFAULT_CONTEXT_TTL_MS, ...options };
     const ttlMs = this.#o.contextTtlMs;
     this.#contexts = new TtlCache({ ttlMs, maxEntries: this.#o.maxCachedUsers });
-    this.#malware = new TtlCache({ ttlMs, maxEntries: 100_000 });
-    this.#criticality = new TtlCache({ ttlMs, maxEntries: 100_000 });
+    this.#malware = new TtlCache({ ttlMs, maxEntries: 1 });
+    this.#criticality = new TtlCache({ ttlMs, maxEntries: 1 });
     this.#groupAccess = new TtlCache({ ttlMs: PEER_FEATURES_TTL_MS, maxEntries: MAX_CACHED_PEER_GROUPS });
     this.#groupFeatures = new TtlCache({ ttlMs: PEER_FEATURES_TTL_MS, maxEntries: MAX_CACHED_PEER_GROUPS });
   }
@@ -177,15 +179,17 @@ export class AnalysisStage {
     const needContext = users.filter((u) => !reused.has(u));
     const contextReadAt = Date.now();
     const loaded = await unit.loadUserAnalysis(needContext, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
-    const hosts = new Set<string>();
-    for (const e of events) if (e.host !== undefined) hosts.add(e.host);
-    const malwareKnown = await this.#malware.getMany(
-      hosts,
-      async (list) => new Map((await unit.loadMalwareDevices(list.sort())).map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }])),
-      null,
-    );
+    // Every device with malware on record at once (few), re-read when older than the TTL.
+    let infected = this.#malware.get('all');
+    if (infected === undefined) {
+      infected = new Map((await unit.loadMalwareDevices()).map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }]));
+      this.#malware.set('all', infected);
+    }
     const malware = new Map<string, MalwareFact>();
-    for (const [host, fact] of malwareKnown) if (fact !== null) malware.set(host, fact);
+    for (const e of events) {
+      const fact = e.host === undefined ? undefined : infected.get(e.host);
+      if (fact !== undefined) malware.set(e.host!, fact);
+    }
     for (const e of events) {
       if (e.category === 'malware' && e.host !== undefined && !malware.has(e.host)) malware.set(e.host, { malwareAt: e.ts, signature: e.action });
     }
@@ -221,9 +225,17 @@ export class AnalysisStage {
     for (const e of events) if (e.asset !== undefined) assets.add(e.asset);
     for (const state of working.values()) for (const list of state.openFindings.values()) for (const f of list) for (const a of f.assets ?? []) assets.add(a);
     for (const c of rescoreClosed) for (const f of c.findings) for (const a of f.assets ?? []) assets.add(a);
-    const rated = await this.#criticality.getMany([...assets].sort(), (list) => unit.loadAssetCriticality(list), null);
+    // Every rated asset at once (administrators rate few), re-read when older than the TTL.
+    let rated = this.#criticality.get('all');
+    if (rated === undefined) {
+      rated = await unit.loadRatedAssets();
+      this.#criticality.set('all', rated);
+    }
     const assetCriticality = new Map<string, number>();
-    for (const [asset, value] of rated) if (value !== null) assetCriticality.set(asset, value);
+    for (const asset of assets) {
+      const value = rated.get(asset);
+      if (value !== undefined) assetCriticality.set(asset, value);
+    }
     const stopCore = t.start('analysis:core');
     const result = analyseBatch({
       assetCriticality,
@@ -307,7 +319,13 @@ export class AnalysisStage {
         for (const s of newSources) this.#seenSources?.add(s as DataSource);
         // The context as the batch left it (HR records in the stream applied), read when it was.
         for (const [user, ctx] of contexts) this.#contexts.set(user, ctx, contextAt.get(user));
-        for (const [host, fact] of malware) this.#malware.set(host, fact, this.#malware.readAt(host));
+        // Malware the batch's own events reported is on record now (merge-device-facts).
+        const known = this.#malware.get('all');
+        if (known !== undefined) {
+          const next = new Map(known);
+          for (const [host, fact] of malware) if (!next.has(host)) next.set(host, fact);
+          this.#malware.set('all', next, this.#malware.readAt('all'));
+        }
         this.#recordClosed(result, dataTime);
         await this.#deliver(result.raise, result, reasons, now);
         await this.#maybeSaveStats();

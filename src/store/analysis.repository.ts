@@ -125,17 +125,15 @@ export async function loadUserAnalysis(
   return out;
 }
 
-export async function loadMalwareDevices(
-  tx: ManagedTransaction,
-  hosts: readonly string[],
-): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>> {
-  if (hosts.length === 0) return [];
-  return runIn(tx, cypher('load-malware-devices'), { hosts });
+/** Every device with malware on record. */
+export async function loadMalwareDevices(tx: ManagedTransaction): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>> {
+  return runIn(tx, cypher('load-malware-devices'), {});
 }
 
-export async function loadAssetCriticality(tx: ManagedTransaction, assets: readonly string[]): Promise<Map<string, number>> {
+/** Criticality of the rated ones among `assets`, or of every rated asset when `assets` is null. */
+export async function loadAssetCriticality(tx: ManagedTransaction, assets: readonly string[] | null): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  if (assets.length === 0) return out;
+  if (assets !== null && assets.length === 0) return out;
   const rows = await runIn<{ asset: string; criticality: number }>(tx, cypher('load-asset-criticality'), { assets });
   for (const row of rows) out.set(row.asset, row.criticality);
   return out;

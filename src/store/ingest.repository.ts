@@ -42,10 +42,10 @@ export interface BatchReader {
   loadOpenSessions(users: readonly string[]): Promise<Map<string, UserSessions>>;
   /** HR and peer context of `users`; for `withState` also the stored analysis state. */
   loadUserAnalysis(users: readonly string[], withState: readonly string[], since: number): Promise<Map<string, LoadedUserRow>>;
-  /** Devices among `hosts` with malware on record. */
-  loadMalwareDevices(hosts: readonly string[]): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>>;
-  /** Criticality multipliers of those of `assets` an administrator rated. */
-  loadAssetCriticality(assets: readonly string[]): Promise<Map<string, number>>;
+  /** Every device with malware on record. */
+  loadMalwareDevices(): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>>;
+  /** Criticality multipliers of every asset an administrator rated. */
+  loadRatedAssets(): Promise<Map<string, number>>;
   /** Closed sessions of `users` ending at or after `since` that hold findings, with them. */
   loadRescoreSessions(users: readonly string[], since: number): Promise<Array<{ user: string; sessionId: string; endedAt: number; anomalies: Array<Record<string, unknown>> }>>;
 }
@@ -99,9 +99,9 @@ export class Neo4jIngestRepository implements IngestRepository {
       loadOpenSessions: (users) => (users.length === 0 ? Promise.resolve(new Map()) : read('read:open-sessions', (tx) => loadOpenSessions(tx, users))),
       loadUserAnalysis: (users, withState, since) =>
         users.length === 0 ? Promise.resolve(new Map()) : read('read:user-analysis', (tx) => loadUserAnalysis(tx, users, withState, since)),
-      loadMalwareDevices: (hosts) => (hosts.length === 0 ? Promise.resolve([]) : read('read:malware', (tx) => loadMalwareDevices(tx, hosts))),
+      loadMalwareDevices: () => read('read:malware', (tx) => loadMalwareDevices(tx)),
       loadRescoreSessions: (users, since) => read('read:rescore', (tx) => loadRescoreSessions(tx, users, since)),
-      loadAssetCriticality: (assets) => (assets.length === 0 ? Promise.resolve(new Map()) : read('read:criticality', (tx) => loadAssetCriticality(tx, assets))),
+      loadRatedAssets: () => read('read:criticality', (tx) => loadAssetCriticality(tx, null)),
     };
   }
 
