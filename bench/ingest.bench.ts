@@ -69,6 +69,7 @@ const stages = new StageTimings();
 let batches = 0;
 let nodeCpu: NodeJS.CpuUsage;
 let neo4jCpuSeconds: number | null = null;
+let memory: Record<string, unknown> = {};
 try {
   const neo4jBefore = processCpuSeconds(runtime.neo4jPid);
   const childrenBefore = children.map((c) => processCpuSeconds(c.pid ?? null) ?? 0);
@@ -84,6 +85,12 @@ try {
     },
   });
   nodeCpu = process.cpuUsage(cpuBefore);
+  memory = {
+    benchProcessRssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    benchProcessHeapMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    workerProcessRssMB: children.map((c) => processRssMB(c.pid ?? null)),
+    cachedUsers: runtime.pipeline.analysis?.cachedUsers() ?? 0,
+  };
   const childSeconds = children.reduce((sum, c, i) => sum + (processCpuSeconds(c.pid ?? null) ?? 0) - childrenBefore[i]!, 0);
   nodeCpu = { user: nodeCpu.user + childSeconds * 1e6, system: nodeCpu.system };
   const neo4jAfter = processCpuSeconds(runtime.neo4jPid);
@@ -115,6 +122,7 @@ const result = {
     neo4jMicrosPerEvent: neo4jCpuSeconds === null ? null : round((neo4jCpuSeconds * 1e6) / summary.accepted, 1),
   },
   batches,
+  memory,
   stages: breakdown(stages, e2eSeconds),
   targets: { endToEndEventsPerSecond: 100_000, ratio: 0.3 },
 };
@@ -126,6 +134,7 @@ process.stdout.write(
     Object.entries(result.stages)
       .map(([stage, o]) => `  ${stage.padEnd(28)} ${String(o.ms).padStart(10)} ms ${String(o.share).padStart(7)} %  ${o.microsPerEvent} µs/event${'rows' in o ? `  ${o.rows} rows, ${o.microsPerRow} µs/row` : ''}`)
       .join('\n') +
+    `\nmemory      ${JSON.stringify(result.memory)}` +
     `\ncpu         node ${result.cpu.nodeSeconds} s (${result.cpu.nodeMicrosPerEvent} µs/event), neo4j ${result.cpu.neo4jSeconds ?? '?'} s (${result.cpu.neo4jMicrosPerEvent ?? '?'} µs/event)\n` +
   `parse-only  ${result.parseOnly.eventsPerSecond.toLocaleString('en')} events/s\n` +
     `end-to-end  ${result.endToEnd.eventsPerSecond.toLocaleString('en')} events/s\n` +
@@ -168,6 +177,17 @@ function breakdown(timings: StageTimings, wallSeconds: number) {
         },
       ]),
   );
+}
+
+/** Resident memory of a process, MB, from /proc; null where unreadable. */
+function processRssMB(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line === undefined ? null : Math.round(Number(line.split(/\s+/)[1]) / 1024);
+  } catch {
+    return null;
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; null where unreadable. */

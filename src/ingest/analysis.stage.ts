@@ -119,9 +119,9 @@ export class AnalysisStage {
   /** Per user: HR status, peer group and watchlists as last read (or as the last batch left them). */
   readonly #contexts: TtlCache<string, UserContext>;
   /** Every device with malware on record, under the one key 'all'. */
-  readonly #malware: TtlCache<'all', ReadonlyMap<string, MalwareFact>>;
+  readonly #malware: TtlCache<'all', Promise<ReadonlyMap<string, MalwareFact>>>;
   /** Every rated asset's criticality, under the one key 'all'. */
-  readonly #criticality: TtlCache<'all', ReadonlyMap<string, number>>;
+  readonly #criticality: TtlCache<'all', Promise<ReadonlyMap<string, number>>>;
 
   constructor(options: AnalysisStageOptions) {
     this.#o = { checkpointEvery: 10, timelineCap: 200, internalDomains: [], maxCachedUsers: 50_000, contextTtlMs: DEFAULT_CONTEXT_TTL_MS, ...options };
@@ -180,11 +180,14 @@ export class AnalysisStage {
     const contextReadAt = Date.now();
     const loaded = await unit.loadUserAnalysis(needContext, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
     // Every device with malware on record at once (few), re-read when older than the TTL.
-    let infected = this.#malware.get('all');
-    if (infected === undefined) {
-      infected = new Map((await unit.loadMalwareDevices()).map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }]));
-      this.#malware.set('all', infected);
+    let pendingMalware = this.#malware.get('all');
+    if (pendingMalware === undefined) {
+      // One read shared by the partitions that miss at the same time.
+      pendingMalware = unit.loadMalwareDevices().then((rows) => new Map(rows.map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }])));
+      pendingMalware.catch(() => this.#malware.delete('all'));
+      this.#malware.set('all', pendingMalware);
     }
+    const infected = await pendingMalware;
     const malware = new Map<string, MalwareFact>();
     for (const e of events) {
       const fact = e.host === undefined ? undefined : infected.get(e.host);
@@ -226,11 +229,13 @@ export class AnalysisStage {
     for (const state of working.values()) for (const list of state.openFindings.values()) for (const f of list) for (const a of f.assets ?? []) assets.add(a);
     for (const c of rescoreClosed) for (const f of c.findings) for (const a of f.assets ?? []) assets.add(a);
     // Every rated asset at once (administrators rate few), re-read when older than the TTL.
-    let rated = this.#criticality.get('all');
-    if (rated === undefined) {
-      rated = await unit.loadRatedAssets();
-      this.#criticality.set('all', rated);
+    let pendingRated = this.#criticality.get('all');
+    if (pendingRated === undefined) {
+      pendingRated = unit.loadRatedAssets();
+      pendingRated.catch(() => this.#criticality.delete('all'));
+      this.#criticality.set('all', pendingRated);
     }
+    const rated = await pendingRated;
     const assetCriticality = new Map<string, number>();
     for (const asset of assets) {
       const value = rated.get(asset);
@@ -321,9 +326,12 @@ export class AnalysisStage {
         for (const [user, ctx] of contexts) this.#contexts.set(user, ctx, contextAt.get(user));
         // Malware the batch's own events reported is on record now (merge-device-facts).
         const known = this.#malware.get('all');
-        if (known !== undefined) {
-          const next = new Map(known);
-          for (const [host, fact] of malware) if (!next.has(host)) next.set(host, fact);
+        if (known !== undefined && malware.size > 0) {
+          const next = known.then((map) => {
+            const merged = new Map(map);
+            for (const [host, fact] of malware) if (!merged.has(host)) merged.set(host, fact);
+            return merged;
+          });
           this.#malware.set('all', next, this.#malware.readAt('all'));
         }
         this.#recordClosed(result, dataTime);

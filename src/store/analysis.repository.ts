@@ -130,11 +130,10 @@ export async function loadMalwareDevices(tx: ManagedTransaction): Promise<Array<
   return runIn(tx, cypher('load-malware-devices'), {});
 }
 
-/** Criticality of the rated ones among `assets`, or of every rated asset when `assets` is null. */
-export async function loadAssetCriticality(tx: ManagedTransaction, assets: readonly string[] | null): Promise<Map<string, number>> {
+/** Every rated asset's criticality. */
+export async function loadAssetCriticality(tx: ManagedTransaction): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  if (assets !== null && assets.length === 0) return out;
-  const rows = await runIn<{ asset: string; criticality: number }>(tx, cypher('load-asset-criticality'), { assets });
+  const rows = await runIn<{ asset: string; criticality: number }>(tx, cypher('load-asset-criticality'), {});
   for (const row of rows) out.set(row.asset, row.criticality);
   return out;
 }

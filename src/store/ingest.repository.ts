@@ -101,7 +101,7 @@ export class Neo4jIngestRepository implements IngestRepository {
         users.length === 0 ? Promise.resolve(new Map()) : read('read:user-analysis', (tx) => loadUserAnalysis(tx, users, withState, since)),
       loadMalwareDevices: () => read('read:malware', (tx) => loadMalwareDevices(tx)),
       loadRescoreSessions: (users, since) => read('read:rescore', (tx) => loadRescoreSessions(tx, users, since)),
-      loadRatedAssets: () => read('read:criticality', (tx) => loadAssetCriticality(tx, null)),
+      loadRatedAssets: () => read('read:criticality', (tx) => loadAssetCriticality(tx)),
     };
   }
 

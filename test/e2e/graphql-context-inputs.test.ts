@@ -34,7 +34,9 @@ describe('GraphQL fusion context inputs', () => {
   /** What the pipeline reads for a batch touching these assets. */
   const pipelineCriticality = async (assets: string[]) =>
     Object.fromEntries(
-      (await graphQuery<{ asset: string; criticality: number }>(server.runtime, cypher('load-asset-criticality'), { assets })).map((r) => [r.asset, r.criticality]),
+      (await graphQuery<{ asset: string; criticality: number }>(server.runtime, cypher('load-asset-criticality')))
+        .filter((r) => assets.includes(r.asset))
+        .map((r) => [r.asset, r.criticality]),
     );
   /** What the pipeline reads for a batch of these users. */
   const pipelineWatchlists = async (users: string[]) =>

@@ -1,7 +1,7 @@
-// Criticality multipliers administrators set: of the assets among $assets, or of every rated
-// asset when $assets is null (the pipeline reads them all at once: they are few, and the index
-// on Asset.criticality holds only rated assets, so this never scans the other assets).
-// inputs: $assets [string] | null. outputs: asset, criticality (float).
+// Every asset an administrator rated, with its criticality multiplier. Rated assets are few and
+// the index on Asset.criticality holds only them, so this reads just those nodes (an index
+// scan), never every asset; the pipeline reads them all at once and keeps them for the context TTL.
+// inputs: none. outputs: asset, criticality (float).
 MATCH (a:Asset)
-WHERE a.criticality IS NOT NULL AND ($assets IS NULL OR a.id IN $assets)
+WHERE a.criticality IS NOT NULL
 RETURN a.id AS asset, toFloat(a.criticality) AS criticality
