@@ -186,6 +186,25 @@ describe('the analyst console in headless Chromium', () => {
     await page.close();
   });
 
+  it('shows the user page with HR status and risk history, and the settings for ADMIN', { timeout: 60_000 }, async () => {
+    const page = await signedIn(TEST_ADMIN_TOKEN, '#/user/tom');
+    await page.waitForSelector('[data-testid=risk-chart] canvas');
+    const head = await page.textContent('.user-page .page-head');
+    expect(head).toMatch(/Tom Gone.*CRITICAL/s);
+    expect(head).toContain('TERMINATED');
+    expect(head).toMatch(/access stepped down/);
+    const { user } = await gqlData(server, `{ user(id: "tom") { riskScore } }`);
+    expect(Number(await page.textContent('[data-testid=user-risk]'))).toBeCloseTo(user.riskScore, 1);
+    expect(await page.locator('.user-page a[href^="#/session/"]').count()).toBeGreaterThan(0);
+    // Keyboard: 4 opens the settings.
+    await page.locator('body').press('4');
+    await page.waitForSelector('[data-testid=mode]');
+    expect(await page.textContent('[data-testid=mode]')).toBe('ENFORCEMENT');
+    expect(await page.locator('.settings-page input[type=checkbox]').count()).toBeGreaterThan(10);
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows a DASHBOARD key scores and reasons but no evidence, timeline or settings', { timeout: 60_000 }, async () => {
     const page = await signedIn(dashboardKey, `#/session/${encodeURIComponent(tomAlert.sessionId)}`);
     await page.waitForSelector('[data-testid=waterfall]');

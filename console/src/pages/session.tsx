@@ -222,6 +222,14 @@ function Waterfall({ explanation, evidence }: { explanation: { score: number; co
 
 function describe(value: unknown): string {
   if (typeof value === 'object' && value !== null && 'display' in value) return String((value as { display: unknown }).display);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    // A baseline object: its plain fields as `name value`, times as dates.
+    const parts = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null && (typeof v !== 'object' || Array.isArray(v)))
+      .slice(0, 5)
+      .map(([k, v]) => `${k} ${typeof v === 'number' && v > 1e12 ? new Date(v).toISOString().slice(0, 10) : Array.isArray(v) ? `[${v.length}]` : String(v)}`);
+    return parts.join(', ');
+  }
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
