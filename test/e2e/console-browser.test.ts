@@ -189,6 +189,7 @@ describe('the analyst console in headless Chromium', () => {
   it('shows the user page with HR status and risk history, and the settings for ADMIN', { timeout: 60_000 }, async () => {
     const page = await signedIn(TEST_ADMIN_TOKEN, '#/user/tom');
     await page.waitForSelector('[data-testid=risk-chart] canvas');
+    await browser.screenshot(page, 'console-user');
     const head = await page.textContent('.user-page .page-head');
     expect(head).toMatch(/Tom Gone.*CRITICAL/s);
     expect(head).toContain('TERMINATED');

@@ -171,39 +171,50 @@ function Waterfall({ explanation, evidence }: { explanation: { score: number; co
   const total = explanation.score;
   const scale = Math.max(total, 1);
   let running = 0;
+  const row = (c: Contribution, index: number) => {
+    const start = running;
+    running += c.value;
+    const calibration = c.weights.calibration.map((f) => `${f.name} ×${f.factor.toFixed(2)}`).join(', ');
+    return (
+      <div className={`wf-row${c.unscored ? ' unscored' : ''}`} key={`${c.indicatorId}-${index}`} data-testid="contribution" data-value={c.value}>
+        <div className="wf-label">
+          <strong>{c.title}</strong>
+          <span className="small">{c.reason}</span>
+        </div>
+        <div className="wf-track" aria-hidden="true">
+          <div className="wf-bar" style={{ left: `${(start / scale) * 100}%`, width: `${Math.max((c.value / scale) * 100, c.value > 0 ? 0.5 : 0)}%` }} />
+        </div>
+        <div className="wf-value num">{c.unscored ? <span title={`not scored: ${c.unscored.toLowerCase()}`}>0.00 ({c.unscored.toLowerCase()})</span> : `+${points(c.value)}`}</div>
+        <div className="wf-weights small">
+          <span title="the indicator's expert anchor score">anchor {c.weights.anchor.toFixed(1)}</span>
+          <span title={c.weights.calibration.map((f) => `${f.name}: ${f.reason}`).join('\n') || 'no context factor applies'}>
+            × calibration {c.weights.calibrationProduct.toFixed(2)}
+            {calibration ? ` (${calibration})` : ''}
+          </span>
+          <span title={`triggers in ${(c.weights.populationTriggerRate * 100).toFixed(1)}% of all sessions, ${(c.weights.userTriggerRate * 100).toFixed(1)}% of this user's`}>
+            × down-weight {c.weights.downWeight.toFixed(2)}
+          </span>
+          {c.pValue !== null ? <span>p = {c.pValue.toPrecision(2)}</span> : null}
+          {c.fact ? <span>fact: {c.fact}</span> : null}
+          {evidence && c.observed !== undefined && c.observed !== null ? <span className="evidence">observed {describe(c.observed)}</span> : null}
+          {evidence && c.baseline !== undefined && c.baseline !== null ? <span className="evidence">baseline {describe(c.baseline)}</span> : null}
+        </div>
+      </div>
+    );
+  };
+  const counted = scored.filter((c) => c.unscored === null);
+  const unscored = scored.filter((c) => c.unscored !== null);
   return (
     <div className="waterfall" data-testid="waterfall" data-score={total}>
-      {scored.map((c, index) => {
-        const start = running;
-        running += c.value;
-        const calibration = c.weights.calibration.map((f) => `${f.name} ×${f.factor.toFixed(2)}`).join(', ');
-        return (
-          <div className={`wf-row${c.unscored ? ' unscored' : ''}`} key={`${c.indicatorId}-${index}`} data-testid="contribution" data-value={c.value}>
-            <div className="wf-label">
-              <strong>{c.title}</strong>
-              <span className="small">{c.reason}</span>
-            </div>
-            <div className="wf-track" aria-hidden="true">
-              <div className="wf-bar" style={{ left: `${(start / scale) * 100}%`, width: `${Math.max((c.value / scale) * 100, c.value > 0 ? 0.5 : 0)}%` }} />
-            </div>
-            <div className="wf-value num">{c.unscored ? <span title={`not scored: ${c.unscored.toLowerCase()}`}>0.00 ({c.unscored.toLowerCase()})</span> : `+${points(c.value)}`}</div>
-            <div className="wf-weights small">
-              <span title="the indicator's expert anchor score">anchor {c.weights.anchor.toFixed(1)}</span>
-              <span title={c.weights.calibration.map((f) => `${f.name}: ${f.reason}`).join('\n') || 'no context factor applies'}>
-                × calibration {c.weights.calibrationProduct.toFixed(2)}
-                {calibration ? ` (${calibration})` : ''}
-              </span>
-              <span title={`triggers in ${(c.weights.populationTriggerRate * 100).toFixed(1)}% of all sessions, ${(c.weights.userTriggerRate * 100).toFixed(1)}% of this user's`}>
-                × down-weight {c.weights.downWeight.toFixed(2)}
-              </span>
-              {c.pValue !== null ? <span>p = {c.pValue.toPrecision(2)}</span> : null}
-              {c.fact ? <span>fact: {c.fact}</span> : null}
-              {evidence && c.observed !== undefined && c.observed !== null ? <span className="evidence">observed {describe(c.observed)}</span> : null}
-              {evidence && c.baseline !== undefined && c.baseline !== null ? <span className="evidence">baseline {describe(c.baseline)}</span> : null}
-            </div>
-          </div>
-        );
-      })}
+      {counted.map(row)}
+      {unscored.length > 0 ? (
+        <details className="wf-unscored">
+          <summary>
+            {unscored.length} more finding{unscored.length > 1 ? 's' : ''} not scored ({[...new Set(unscored.map((c) => c.unscored!.toLowerCase()))].join(', ')}): 0 points
+          </summary>
+          {unscored.map((c, i) => row(c, counted.length + i))}
+        </details>
+      ) : null}
       <div className="wf-row total">
         <div className="wf-label">
           <strong>Session score</strong>

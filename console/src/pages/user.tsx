@@ -72,7 +72,7 @@ export function UserPage({ id }: { id: string }) {
           <span>
             Risk <strong data-testid="user-risk">{user.riskScore.toFixed(1)}</strong> (peak {user.peakRiskScore.toFixed(1)})
           </span>
-          <span>{[user.title, user.department, user.location].filter(Boolean).join(' · ') || 'no HR record'}</span>
+          <span>{[user.title, user.department, user.location].filter(Boolean).join(' · ') || 'no title or department on record'}</span>
           {user.email ? <span>{user.email}</span> : null}
           <span>
             HR status <strong className={user.employmentStatus === 'ACTIVE' ? '' : 'warn'}>{user.employmentStatus}</strong>
@@ -218,21 +218,24 @@ export function UserPage({ id }: { id: string }) {
 }
 
 /** uPlot line of the risk score over time (history arrives newest first). */
-function RiskChart({ history }: { history: Array<{ at: string; score: number }> }) {
+function RiskChart({ history }: { history: Array<{ at: string; score: number; previousScore: number }> }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = ref.current;
     if (element === null) return;
     const ordered = [...history].reverse();
-    const xs = ordered.map((h) => Date.parse(h.at) / 1000);
-    const ys = ordered.map((h) => h.score);
+    // The line starts from the score before the first recorded change (a day earlier), so a
+    // single change still draws as a rise and the time axis spans days, not uPlot's default.
+    const first = ordered[0]!;
+    const xs = [Date.parse(first.at) / 1000 - 86_400, ...ordered.map((h) => Date.parse(h.at) / 1000)];
+    const ys = [first.previousScore, ...ordered.map((h) => h.score)];
     const width = Math.max(320, element.clientWidth);
     const plot = new uPlot(
       {
         width,
         height: 200,
         scales: { x: { time: true }, y: { range: [0, 100] } },
-        series: [{}, { label: 'risk', stroke: '#d23c3c', width: 2, fill: 'rgba(210,60,60,0.08)', points: { show: true, size: 6 } }],
+        series: [{}, { label: 'risk', stroke: '#d23c3c', width: 2, paths: uPlot.paths.stepped!({ align: 1 }), fill: 'rgba(210,60,60,0.08)', points: { show: true, size: 6 } }],
         axes: [{ stroke: '#99a' }, { stroke: '#99a', label: 'risk 0–100' }],
         legend: { show: true },
       },
