@@ -4,6 +4,9 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+# The analyst console's sources: the install's postinstall builds them into console/dist (its
+# build tools are the console package's dependencies, so --omit=dev keeps them).
+COPY console ./console
 # npm install rather than npm ci: see .ci/run about the lockfile's optional packages.
 RUN npm install --omit=dev --no-audit --no-fund
 COPY schema ./schema

@@ -41,6 +41,9 @@ program
     const log = createLogger(config.logLevel);
     const server = await startServer(config, log);
     process.stderr.write(`riskgraph: listening on ${server.url} (Neo4j ${server.runtime.neo4jUri}, Redis ${server.runtime.redisUrl})\n`);
+    process.stderr.write(
+      `riskgraph: analyst console at ${server.url}/console/ (sign in with ${config.adminToken === undefined ? "this run's admin token printed above" : 'the admin token RISKGRAPH_ADMIN_TOKEN'}, or an API key)\n`,
+    );
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) {

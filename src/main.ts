@@ -16,6 +16,7 @@ import { AdminTokenAuthenticator, type Authenticator, ChainAuthenticator } from 
 import { type Config, describeConfig } from './config.ts';
 import { DomainError, ErrorCode } from './errors.ts';
 import { Metrics } from './metrics.ts';
+import { ConsoleSite } from './http/console-site.ts';
 import { HttpServer } from './http/server.ts';
 import { ensureLocalNeo4j, type LocalNeo4j } from './infra/neo4j-local.ts';
 import { ensureRedis, type LocalRedis } from './infra/redis-local.ts';
@@ -435,6 +436,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       ingest: runtime.ingest,
       maxBodyBytes: config.http.maxBodyBytes,
       log,
+      console: new ConsoleSite(),
       health: [
         { name: 'neo4j', check: () => runtime.executor.verify() },
         { name: 'redis', check: async () => void (await runtime.redis.ping()) },

@@ -8,10 +8,12 @@ import { parseStream } from '../events/importer.ts';
 import type { IngestService, IngestSummary } from '../ingest/ingest.service.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { ConsoleSite } from './console-site.ts';
 
 /**
- * The HTTP edge: health, the bulk ingest endpoint, and room for the GraphQL handler. Node's own
- * HTTP server, no framework: the routes are few and the bulk body must stream.
+ * The HTTP edge: health, the bulk ingest endpoint, the analyst console's files, and room for the
+ * GraphQL handler. Node's own HTTP server, no framework: the routes are few and the bulk body
+ * must stream.
  */
 export interface HealthCheck {
   name: string;
@@ -27,6 +29,8 @@ export interface HttpDeps {
   health: readonly HealthCheck[];
   maxBodyBytes: number;
   log: Logger;
+  /** The analyst console's files under /console/; absent, /console answers 404. */
+  console?: ConsoleSite;
 }
 
 /** Formats the HTTP path accepts: `cert` needs a file name to pick the kind, so it is CLI-only. */
@@ -73,7 +77,14 @@ export class HttpServer {
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const importPath = IMPORT_PATH.exec(url.pathname);
-    const route = KNOWN_ROUTES.has(url.pathname) || this.#mounts.has(url.pathname) ? url.pathname : importPath !== null ? '/ingest/{id}' : 'other';
+    const route =
+      KNOWN_ROUTES.has(url.pathname) || this.#mounts.has(url.pathname)
+        ? url.pathname
+        : importPath !== null
+          ? '/ingest/{id}'
+          : ConsoleSite.matches(url.pathname)
+            ? '/console'
+            : 'other';
     const stopTimer = this.#deps.metrics.httpDuration.startTimer({ route });
     res.once('finish', () => {
       stopTimer();
@@ -89,6 +100,7 @@ export class HttpServer {
         return await this.#ingest(req, res, url);
       }
       if (importPath !== null && read) return await this.#importStatus(req, res, importPath[1]!);
+      if (this.#deps.console !== undefined && ConsoleSite.matches(url.pathname)) return await this.#deps.console.serve(req, res, url);
       const mounted = this.#mounts.get(url.pathname);
       if (mounted !== undefined) return await mounted(req, res, url);
       sendJson(res, 404, { error: { code: ErrorCode.NOT_FOUND, message: `no route ${url.pathname}` } });
