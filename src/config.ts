@@ -48,7 +48,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('riskgraph'),
   RISKGRAPH_PARTITIONS: intFrom(1, 256).default(4),
-  RISKGRAPH_BATCH_SIZE: intFrom(1, 200_000).default(50_000),
+  RISKGRAPH_BATCH_SIZE: intFrom(1, 500_000).default(100_000),
   RISKGRAPH_SESSION_GAP_MINUTES: intFrom(1, 24 * 60).default(120),
   RISKGRAPH_SESSION_MAX_HOURS: intFrom(1, 7 * 24).default(24),
   RISKGRAPH_DEDUP_TTL_DAYS: intFrom(1, 3650).default(35),
@@ -64,7 +64,7 @@ const envSchema = z.object({
   RISKGRAPH_PROFILE_CHECKPOINT_BATCHES: intFrom(1, 10_000).default(10),
   RISKGRAPH_MAX_CACHED_USERS: intFrom(1, 10_000_000).default(50_000),
   RISKGRAPH_CONTEXT_TTL_SECONDS: intFrom(0, 86_400).default(60),
-  RISKGRAPH_LEASE_SECONDS: intFrom(2, 3600).default(10),
+  RISKGRAPH_LEASE_SECONDS: intFrom(2, 3600).default(30),
   RISKGRAPH_MATURITY_DAYS: intFrom(0, 365).default(14),
   RISKGRAPH_MATURITY_EVENTS: intFrom(0, 10_000_000).default(200),
   RISKGRAPH_ALERT_SESSION_POINTS: intFrom(1, 100_000).default(90),

@@ -45,8 +45,8 @@ export class PartitionLeases {
     this.#prefix = deps.prefix;
     this.#partitions = deps.partitions;
     this.#owner = deps.owner;
-    this.#ttlMs = deps.ttlMs ?? 15_000;
-    this.#renewMs = deps.renewMs ?? Math.max(250, Math.floor(this.#ttlMs / 5));
+    this.#ttlMs = deps.ttlMs ?? 30_000;
+    this.#renewMs = deps.renewMs ?? Math.min(2_000, Math.max(250, Math.floor(this.#ttlMs / 5)));
     this.#onAcquire = deps.onAcquire;
     this.#onRelease = deps.onRelease;
     this.#log = deps.log;
@@ -123,7 +123,15 @@ export class PartitionLeases {
   }
 }
 
-/** Extends the lease only while this process still holds it. KEYS[1] lease, ARGV owner, ttl ms. */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Extends the lease while this process holds it, or takes it back when it lapsed and nobody took
+ * it (a long synchronous batch can delay a renewal past the TTL; stopping the partition then
+ * would only throw its state away). 0 only when another process holds it now.
+ * KEYS[1] lease, ARGV owner, ttl ms.
+ */
+const RENEW = `local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
 /** Deletes the lease only while this process holds it. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;

@@ -111,7 +111,7 @@ function pings(port: number): Promise<boolean> {
   });
 }
 
-const overrides = { RISKGRAPH_PARTITIONS: '2', RISKGRAPH_BATCH_SIZE: String(BATCH), RISKGRAPH_JOB_LOCK_SECONDS: '3' };
+const overrides = { RISKGRAPH_PARTITIONS: '2', RISKGRAPH_BATCH_SIZE: String(BATCH), RISKGRAPH_JOB_LOCK_SECONDS: '3', RISKGRAPH_LEASE_SECONDS: '5' };
 
 /** The reference: the same events imported with nothing going wrong. */
 async function cleanRun(neo4jUri: string, redisUrl: string): Promise<Totals> {

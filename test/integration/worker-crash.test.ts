@@ -44,7 +44,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, descr
 }
 
 describe('a worker killed mid-import', () => {
-  const overrides = { RISKGRAPH_PARTITIONS: '1', RISKGRAPH_BATCH_SIZE: String(BATCH), RISKGRAPH_JOB_LOCK_SECONDS: '3' };
+  const overrides = { RISKGRAPH_PARTITIONS: '1', RISKGRAPH_BATCH_SIZE: String(BATCH), RISKGRAPH_JOB_LOCK_SECONDS: '3', RISKGRAPH_LEASE_SECONDS: '3' };
   const config = testConfig(overrides);
   let producer: Runtime;
   let child: ChildProcess | undefined;

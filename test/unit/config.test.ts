@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(4000);
     expect(config.neo4j.uri).toBeUndefined();
     expect(config.neo4j.database).toBe('neo4j');
-    expect(config.queue).toMatchObject({ partitions: 4, batchSize: 50_000, prefix: 'riskgraph' });
+    expect(config.queue).toMatchObject({ partitions: 4, batchSize: 100_000, prefix: 'riskgraph' });
     expect(config.sessions.gapMs).toBe(120 * 60_000);
     expect(config.dataDir.endsWith('/data')).toBe(true);
   });
