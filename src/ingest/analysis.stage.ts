@@ -149,14 +149,9 @@ export class AnalysisStage {
     const contextReadAt = Date.now();
     const loaded = await unit.loadUserAnalysis(needContext, missing, dataTime - DEFAULT_USER_RISK_CONFIG.windowMs);
     // Every device with malware on record at once (few), re-read when older than the TTL.
-    let pendingMalware = this.#malware.get('all');
-    if (pendingMalware === undefined) {
-      // One read shared by the partitions that miss at the same time.
-      pendingMalware = unit.loadMalwareDevices().then((rows) => new Map(rows.map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }])));
-      pendingMalware.catch(() => this.#malware.delete('all'));
-      this.#malware.set('all', pendingMalware);
-    }
-    const infected = await pendingMalware;
+    const infected = await this.#malware.getOrLoad('all', () =>
+      unit.loadMalwareDevices().then((rows) => new Map(rows.map((m) => [m.host, { malwareAt: m.malwareAt, signature: m.signature }]))),
+    );
     const malware = new Map<string, MalwareFact>();
     for (const e of events) {
       const fact = e.host === undefined ? undefined : infected.get(e.host);
@@ -198,13 +193,7 @@ export class AnalysisStage {
     for (const state of working.values()) for (const list of state.openFindings.values()) for (const f of list) for (const a of f.assets ?? []) assets.add(a);
     for (const c of rescoreClosed) for (const f of c.findings) for (const a of f.assets ?? []) assets.add(a);
     // Every rated asset at once (administrators rate few), re-read when older than the TTL.
-    let pendingRated = this.#criticality.get('all');
-    if (pendingRated === undefined) {
-      pendingRated = unit.loadRatedAssets();
-      pendingRated.catch(() => this.#criticality.delete('all'));
-      this.#criticality.set('all', pendingRated);
-    }
-    const rated = await pendingRated;
+    const rated = await this.#criticality.getOrLoad('all', () => unit.loadRatedAssets());
     const assetCriticality = new Map<string, number>();
     for (const asset of assets) {
       const value = rated.get(asset);
@@ -453,22 +442,14 @@ export class AnalysisStage {
   async #peerGroup(row: LoadedUserRow | undefined): Promise<PeerGroupSummary | null> {
     if (row === undefined || row.groups.length === 0) return null;
     const group = [...row.groups].sort((a, b) => Number(a.kind !== 'behaviour') - Number(b.kind !== 'behaviour') || (b.degree ?? 0) - (a.degree ?? 0))[0]!;
-    let access = this.#groupAccess.get(group.id);
-    if (access === undefined) {
-      access = this.#o.repository.peerGroupAccess(group.id).then((rows) => {
+    const access = this.#groupAccess.getOrLoad(group.id, () =>
+      this.#o.repository.peerGroupAccess(group.id).then((rows) => {
         const map = new Map<string, number>();
         for (const r of rows) map.set(entityKey({ type: r.type as EntityType, id: r.id }), r.members);
         return map;
-      });
-      access.catch(() => this.#groupAccess.delete(group.id));
-      this.#groupAccess.set(group.id, access);
-    }
-    let features = this.#groupFeatures.get(group.id);
-    if (features === undefined) {
-      features = this.#o.repository.peerGroupTypicals(group.id).then(summariseTypicals);
-      features.catch(() => this.#groupFeatures.delete(group.id));
-      this.#groupFeatures.set(group.id, features);
-    }
+      }),
+    );
+    const features = this.#groupFeatures.getOrLoad(group.id, () => this.#o.repository.peerGroupTypicals(group.id).then(summariseTypicals));
     return {
       groupId: group.id,
       name: group.label ?? group.id,

@@ -17,20 +17,11 @@ export class TtlCache<K, V> {
     this.#now = options.now ?? Date.now;
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /** The value when present and fresh. */
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined || this.#now() - entry.at > this.#ttlMs) return undefined;
     return entry.value;
-  }
-
-  has(key: K): boolean {
-    const entry = this.#entries.get(key);
-    return entry !== undefined && this.#now() - entry.at <= this.#ttlMs;
   }
 
   /** Stores a value read at `at` (default now): a value learnt in a batch keeps its read time. */
@@ -50,35 +41,21 @@ export class TtlCache<K, V> {
     return this.#entries.get(key)?.at;
   }
 
-  delete(key: K): void {
-    this.#entries.delete(key);
-  }
-
-  clear(): void {
-    this.#entries.clear();
-  }
-
   /**
-   * The values of `keys`: fresh ones from memory, the others from one call of `load` (given
-   * only the missing keys); a key `load` does not answer for is stored as `absent`.
+   * The fresh value, or the one `load` makes now, stored. A promise is stored as it is, so
+   * callers that miss at the same time share one load; one that rejects is dropped, so the next
+   * call loads again.
    */
-  async getMany(keys: Iterable<K>, load: (missing: K[]) => Promise<ReadonlyMap<K, V>>, absent: V): Promise<Map<K, V>> {
-    const out = new Map<K, V>();
-    const missing: K[] = [];
-    for (const key of keys) {
-      if (out.has(key)) continue;
-      const entry = this.#entries.get(key);
-      if (entry !== undefined && this.#now() - entry.at <= this.#ttlMs) out.set(key, entry.value);
-      else missing.push(key);
+  getOrLoad(key: K, load: () => V): V {
+    const known = this.get(key);
+    if (known !== undefined) return known;
+    const value = load();
+    if (value instanceof Promise) {
+      value.catch(() => {
+        if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
+      });
     }
-    if (missing.length === 0) return out;
-    const at = this.#now();
-    const loaded = await load(missing);
-    for (const key of missing) {
-      const value = loaded.has(key) ? loaded.get(key)! : absent;
-      this.set(key, value, at);
-      out.set(key, value);
-    }
-    return out;
+    this.set(key, value);
+    return value;
   }
 }
