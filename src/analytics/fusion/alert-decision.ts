@@ -14,6 +14,7 @@
  *   re-scores open sessions) gives the same id, and the AlertPublisher records it once.
  */
 import { createHash } from 'node:crypto';
+import { roundScore } from './rounding.ts';
 import type { SessionScore } from './session-score.ts';
 import { DEFAULT_USER_RISK_CONFIG, riskLevel, type RiskLevel, squash, type UserRisk } from './user-risk.ts';
 
@@ -134,7 +135,7 @@ function sessionReasons(session: SessionScore, max: number): string[] {
 }
 
 function userReasons(risk: UserRisk, session: SessionScore | undefined, max: number): string[] {
-  const head = `user risk ${risk.score} (${risk.level}) from ${risk.contributions.length} recent session(s)`;
+  const head = `user risk ${roundScore(risk.score)} (${risk.level}) from ${risk.contributions.length} recent session(s)`;
   const tail = session !== undefined && session.userId === risk.userId ? sessionReasons(session, max - 1) : [];
   return [head, ...tail];
 }
