@@ -111,8 +111,11 @@ export function decideAlerts(input: AlertInput, mode: EnforcementMode, now: numb
   const risk = input.userRisk;
   const crossed = risk !== undefined && risk.score >= config.userThreshold && !((input.previousUserRisk ?? -Infinity) >= config.userThreshold);
   if (risk !== undefined && crossed) {
-    // The session that brought the user over: this update's session, else the top contributor.
-    const sessionId = session?.userId === risk.userId ? session.sessionId : (risk.contributions[0]?.sessionId ?? null);
+    // The session that brought the user over: this update's session when it adds to the risk,
+    // else the top contributor — never a session that explains none of it (a quiet session in
+    // hand when an HR change re-weighed the older ones).
+    const inHand = session?.userId === risk.userId && risk.contributions.some((c) => c.sessionId === session.sessionId) ? session.sessionId : undefined;
+    const sessionId = inHand ?? risk.contributions[0]?.sessionId ?? null;
     candidates.push({
       kind: ALERT_KIND.User,
       threshold: config.userThreshold,
@@ -122,8 +125,8 @@ export function decideAlerts(input: AlertInput, mode: EnforcementMode, now: numb
         raisedAt: now,
         user: risk.userId,
         session: sessionId,
-        reasons: userReasons(risk, session, config.maxReasons),
-        score: risk.score,
+        reasons: userReasons(risk, inHand === undefined ? undefined : session, config.maxReasons),
+        score: roundScore(risk.score),
       },
     });
   }
