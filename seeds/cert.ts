@@ -425,10 +425,16 @@ export function buildCertOrganisation(o: ResolvedCertOptions): CertUser[] {
   DEPARTMENTS.forEach((d, di) => {
     const manager = make('Manager', d.unit, d.department, '', vps.get(d.unit)!.id, o.startMs, false);
     const staff: CertUser[] = [];
+    // Teams of eight; the first of each leads it and is the others' supervisor, so the
+    // administrators of a large IT department do not all answer to one person.
+    let lead = manager;
     for (let i = 0; i < sizes[di]! - 1; i++) {
       const team = `${1 + Math.floor(i / 8)} - ${d.department.slice(4)}`;
       const role = d.roles[i % d.roles.length]!;
-      staff.push(make(role, d.unit, d.department, team, manager.id, o.startMs, true));
+      const leads = i % 8 === 0;
+      const member = make(role, d.unit, d.department, team, leads ? manager.id : lead.id, o.startMs, !leads);
+      if (leads) lead = member;
+      staff.push(member);
     }
     staffByDepartment.push(staff);
   });
