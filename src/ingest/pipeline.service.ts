@@ -44,7 +44,7 @@ export interface TopologyChange {
  * A batch's edges are listed up to this many; beyond, the change is announced without them
  * (every scope refreshes: an initial import, where nearly every batch adds edges).
  */
-const MAX_ANNOUNCED_EDGES = 1_000;
+const MAX_ANNOUNCED_EDGES = 256;
 
 /** One batch, computed and ready to commit; `committed` adopts its state once it is in the graph. */
 interface ComputedBatch {
