@@ -50,7 +50,7 @@ interface StoredSession {
 }
 
 const RISK_AS_OF = `query ($id: ID!, $asOf: DateTime) { user(id: $id) { risk(asOf: $asOf) {
-  asOf score level source computedAt recordedAt reasons nextChangeAt
+  asOf score level source computedAt recordedAt reasons nextChangeAt explanationSource
   explanation { score level raw computedAt contributions { sessionId sessionScore ageMs decay decayedScore value } } } } }`;
 
 const WHAT_IF = `query ($userId: ID!, $without: [ID!], $with: WhatIfSettingsInput, $asOf: DateTime, $maxSessions: Int) {
@@ -113,6 +113,7 @@ describe('risk as of a time, what-if and HR before/after', () => {
         expect(risk.source).toBe(next === null && currentIsLater && asOf >= current.updatedAt ? 'CURRENT' : 'SNAPSHOT');
         if (risk.source === 'SNAPSHOT') expect(Date.parse(risk.recordedAt)).toBeGreaterThan(Date.now() - 3600_000);
         // The explanation stored then adds up to the score…
+        expect(risk.explanationSource).toBe('STORED');
         expect(risk.explanation.score).toBe(h.score);
         const values = risk.explanation.contributions.map((c: { value: number }) => c.value);
         expect(values.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(h.score, 6);
@@ -126,7 +127,7 @@ describe('risk as of a time, what-if and HR before/after', () => {
     }
     // Before the first change: the score that stood until then, with no explanation kept.
     const before = await riskAsOf(times[0]! - 1);
-    expect(before).toMatchObject({ source: 'BEFORE_FIRST_CHANGE', score: history[0]!.previousScore, explanation: null, computedAt: null, nextChangeAt: history[0]!.at });
+    expect(before).toMatchObject({ source: 'BEFORE_FIRST_CHANGE', score: history[0]!.previousScore, explanation: null, explanationSource: null, computedAt: null, nextChangeAt: history[0]!.at });
     // Now: the current risk and its explanation.
     const now = await riskAsOf(null);
     expect(now).toMatchObject({ source: currentIsLater ? 'CURRENT' : 'SNAPSHOT', score: current.score, level: current.level, computedAt: iso(current.updatedAt), nextChangeAt: null });
@@ -270,5 +271,20 @@ describe('risk as of a time, what-if and HR before/after', () => {
     // Without the field the mutation answers as before (riskChange is only in mutation results).
     const plain = await gqlData(server, `query { user(id: "rita") { employmentHistory { edges { node { status riskChange { applied } } } } } }`);
     expect(plain.user.employmentHistory.edges.map((e: { node: { riskChange: unknown } }) => e.node.riskChange)).toEqual([null]);
+  });
+
+  it('reconstructs the explanation of a snapshot stored without one from the sessions, keeping its stored score', async () => {
+    // A snapshot as versions before this one wrote them: no explanation, no recording time.
+    const h = history.at(-2)!;
+    const at = Date.parse(h.at);
+    await server.runtime.executor.query('WRITE', 'MATCH (r:RiskSnapshot {user: $user}) WHERE r.at = $at REMOVE r.explanation, r.recordedAt', { user: USER, at });
+    const risk = await riskAsOf(at);
+    expect(risk).toMatchObject({ source: 'SNAPSHOT', score: h.score, level: h.level, recordedAt: null, explanationSource: 'RECONSTRUCTED' });
+    // The fusion core at that instant over the sessions ended by then, with their current scores
+    // (re-scored since by the HR change, so the total may differ from the stored score).
+    const sessions = await storedSessions();
+    const expected = userRisk(USER, sessions.filter((s) => s.endedAt <= at).map((s) => ({ sessionId: s.id, score: s.score, endedAt: s.endedAt })), at);
+    expect(risk.explanation).toMatchObject({ score: expected.score, computedAt: h.at });
+    expect(risk.explanation.contributions.map((c: { sessionId: string; value: number }) => [c.sessionId, c.value])).toEqual(expected.contributions.map((c) => [c.sessionId, c.value]));
   });
 });

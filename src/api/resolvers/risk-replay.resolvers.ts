@@ -1,7 +1,7 @@
-import type { UserRisk } from '../../analytics/fusion/user-risk.ts';
+import { type UserRisk, userRisk } from '../../analytics/fusion/user-risk.ts';
 import { DEFAULT_REPLAY, type StoredSession, type WhatIfSettings, whatIf, whatIfProblems, whatIfRiskConfig } from '../../analytics/replay/what-if.ts';
 import { DomainError, ErrorCode } from '../../errors.ts';
-import type { RiskAsOfRecord, ReplaySessionRecord } from '../../store/risk-history.repository.ts';
+import { RISK_AS_OF_SOURCE, type RiskAsOfRecord, type ReplaySessionRecord, type UserRiskExplanationRecord } from '../../store/risk-history.repository.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, notFound } from '../errors.ts';
 import { parseUserId } from '../global-id.ts';
@@ -104,8 +104,22 @@ function riskModel(risk: UserRisk) {
   return { score: risk.score, level: risk.level, raw: risk.raw, contributions: risk.contributions };
 }
 
-function riskAsOfModel(r: RiskAsOfRecord) {
+/**
+ * The explanation of a snapshot stored without one (recorded before snapshots kept theirs): the
+ * fusion core's user risk at the snapshot's instant over the sessions ended by then, with their
+ * stored scores (one indexed read, up to the what-if session bound). Per user, not batched:
+ * only snapshots written before this version lack their explanation.
+ */
+async function reconstructedExplanation(ctx: ApiContext, userKey: string, at: number): Promise<UserRiskExplanationRecord> {
+  const config = DEFAULT_REPLAY.risk;
+  const rows = await ctx.services.repos.riskHistory.replaySessions(userKey, at - config.windowMs, at, MAX_WHAT_IF_SESSIONS);
+  const risk = userRisk(userKey, rows.filter((r) => r.endedAt <= at).map((r) => ({ sessionId: r.sessionId, score: r.score, endedAt: r.endedAt })), at, config);
+  return { score: risk.score, level: risk.level, raw: risk.raw, computedAt: risk.computedAt, contributions: risk.contributions };
+}
+
+function riskAsOfModel(r: RiskAsOfRecord, explanationSource: 'STORED' | 'RECONSTRUCTED' | null) {
   return {
+    explanationSource,
     asOf: toDate(r.asOf),
     score: r.score,
     level: storedRiskLevel(r.level, r.score),
@@ -125,10 +139,22 @@ export const riskReplayResolvers: ResolverMap = {
   User: {
     risk: async (parent: UserModel, args: { asOf?: Date | null }, ctx: ApiContext) => {
       const asOf = args.asOf ? args.asOf.getTime() : ctx.services.clock();
-      const record = await ctx.loaders.riskAsOf.load({ parent: parent.key, after: null, limit: 1, filter: asOf });
-      return riskAsOfModel(
-        record ?? { userId: parent.key, asOf, score: 0, level: null, source: 'NOT_SCORED', computedAt: null, recordedAt: null, reasons: [], explanation: null, nextChangeAt: null },
-      );
+      const record = (await ctx.loaders.riskAsOf.load({ parent: parent.key, after: null, limit: 1, filter: asOf })) ?? {
+        userId: parent.key,
+        asOf,
+        score: 0,
+        level: null,
+        source: RISK_AS_OF_SOURCE.NotScored,
+        computedAt: null,
+        recordedAt: null,
+        reasons: [],
+        explanation: null,
+        nextChangeAt: null,
+      };
+      if (record.explanation === null && record.source === RISK_AS_OF_SOURCE.Snapshot && record.computedAt !== null) {
+        return riskAsOfModel({ ...record, explanation: await reconstructedExplanation(ctx, parent.key, record.computedAt) }, 'RECONSTRUCTED');
+      }
+      return riskAsOfModel(record, record.explanation === null ? null : 'STORED');
     },
   },
   Query: {
