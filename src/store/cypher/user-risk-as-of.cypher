@@ -2,9 +2,9 @@
 // $asOf (the latest at or before it; of several at that data time, the last recorded) and the
 // first change after it (whose previous score is the score that stood until then). Each is a
 // range seek on the (user, at) index (the user's snapshots before, or after, the instant) kept
-// to its top row, then an equality seek for the snapshots of that instant. With the user's current risk,
-// which stood at $asOf when it was computed at or before it (its later changes were smaller
-// than the history keeps).
+// to its top row, then an equality seek for the snapshots of that instant. With the user's
+// current risk, which stood at $asOf when it was computed at or before it (its later changes
+// were smaller than the history keeps).
 // inputs: $users [string], $asOf (epoch ms).
 // outputs: userId (string), current {score, level, updatedAt, explanation}|null (null for an
 //   unknown user), before {at, score, level, previousScore, reasons, recordedAt,
