@@ -410,7 +410,8 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       hr: new AnnouncingHrRepository({
         inner: new RescoringHrRepository({
           inner: new Neo4jHrRepository(executor),
-          rescore: (users, reason, since) => runtime.ingest.rescore(users, reason, { since }),
+          rescore: (users, reason, since, waitMs) =>
+            runtime.ingest.rescore(users, reason, waitMs === undefined ? { since } : { since, wait: true, timeoutMs: waitMs }),
           log,
         }),
         pubsub,
