@@ -16,6 +16,8 @@ import type { Session } from '../sessionizer.ts';
  * has been seen (`IndicatorContext.seenSources`); `dataSourcesOf` tells what an event shows.
  * `network` is access to networked assets and applications (ECS `network`, remote logons, any
  * event naming a destination asset or a service, and web traffic, which carries bytes too).
+ * `process` is command lines of privileged sessions (`process.command_line`), `vault` secret
+ * checkouts (`secret_access`).
  */
 export const DATA_SOURCES = [
   'authentication',
@@ -28,6 +30,8 @@ export const DATA_SOURCES = [
   'threat-intel',
   'malware',
   'geo',
+  'process',
+  'vault',
 ] as const;
 export type DataSource = (typeof DATA_SOURCES)[number];
 
@@ -64,6 +68,8 @@ export function dataSourcesOf(event: NormalizedEvent): DataSource[] {
   }
   if (event.asset !== undefined || event.app !== undefined) out.add('network');
   if (event.country !== undefined || event.lat !== undefined) out.add('geo');
+  if (event.command !== undefined) out.add('process');
+  if (event.secretId !== undefined) out.add('vault');
   return [...out].sort();
 }
 
