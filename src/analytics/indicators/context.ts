@@ -96,6 +96,12 @@ export interface PeerGroupSummary {
   accessedBy: ReadonlyMap<string, number>;
   /** Per session feature: the median over peers of their typical session value, and its MAD (raw units). */
   features: Partial<Record<NumericFeature, PeerFeatureStats>>;
+  /**
+   * Per command class (privileged-access.ts), how many peers (the user excluded) have run one,
+   * from their profile checkpoints. Complete when present: an absent class means no peer has.
+   * Absent when unknown (no checkpoint carries command classes yet).
+   */
+  commandClasses?: ReadonlyMap<string, number>;
 }
 
 export interface PeerFeatureStats {
