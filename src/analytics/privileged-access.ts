@@ -54,7 +54,7 @@ export const COMMAND_CLASS_DESCRIPTIONS: Readonly<Record<CommandClass, string>> 
 const RULES: ReadonlyArray<readonly [CommandClass, RegExp]> = [
   [
     'credential-dumping',
-    /mimikatz|sekurlsa|lsadump|kerberos::|dcsync|secretsdump|hashdump|lazagne|pwdump|\bprocdump\b.*\blsass|comsvcs(\.dll)?.*minidump|\breg(\.exe)? save hklm\\(sam|system|security)\b|ntdsutil|\bntds\.dit\b|\/etc\/(shadow|gshadow)\b|\bunshadow\b|get-process lsass|out-minidump|\blsass(\.exe)?\b.*\.dmp/,
+    /mimikatz|sekurlsa|lsadump|kerberos::|dcsync|secretsdump|hashdump|lazagne|pwdump|\bprocdump(64)?\b.*\blsass|comsvcs(\.dll)?.*minidump|\breg(\.exe)? save hklm\\(sam|system|security)\b|ntdsutil|\bntds\.dit\b|\/etc\/(shadow|gshadow)\b|\bunshadow\b|get-process lsass|out-minidump|\blsass(\.exe)?\b.*\.dmp/,
   ],
   [
     'log-tampering',
