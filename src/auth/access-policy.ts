@@ -66,6 +66,8 @@ export const FIELD_POLICY: Readonly<Record<string, readonly Role[]>> = Object.fr
   'ScoreContribution.baseline': Capability.INVESTIGATE,
   'ScoreContribution.eventIds': Capability.INVESTIGATE,
   'Session.timeline': Capability.INVESTIGATE,
+  // Command lines can carry typed credentials; only reachable through Session.timeline anyway.
+  'TimelineEvent.command': Capability.INVESTIGATE,
 });
 
 export function mayCall(principal: Principal | null, coordinate: string): boolean {

@@ -190,8 +190,9 @@ export function timelineRows(events: readonly NormalizedEvent[], eventSessions: 
 }
 
 export function compactEvent(e: NormalizedEvent): Record<string, unknown> {
-  const target = e.asset ?? e.app ?? e.domain ?? e.url ?? e.filePath ?? e.emailTo?.join(', ') ?? e.host ?? null;
-  const targetType = e.asset !== undefined ? 'Asset' : e.app !== undefined ? 'Application' : e.domain !== undefined ? 'Domain' : e.url !== undefined ? 'Url' : e.filePath !== undefined ? 'File' : e.emailTo !== undefined ? 'Email' : e.host !== undefined ? 'Device' : null;
+  // A checkout's target is the secret (an Asset of kind secret), not the vault application.
+  const target = e.secretId ?? e.asset ?? e.app ?? e.domain ?? e.url ?? e.filePath ?? e.emailTo?.join(', ') ?? e.host ?? null;
+  const targetType = e.secretId !== undefined || e.asset !== undefined ? 'Asset' : e.app !== undefined ? 'Application' : e.domain !== undefined ? 'Domain' : e.url !== undefined ? 'Url' : e.filePath !== undefined ? 'File' : e.emailTo !== undefined ? 'Email' : e.host !== undefined ? 'Device' : null;
   return {
     id: e.id,
     ts: e.ts,
@@ -205,6 +206,7 @@ export function compactEvent(e: NormalizedEvent): Record<string, unknown> {
     city: e.city ?? null,
     bytesIn: e.bytesIn ?? null,
     bytesOut: e.bytesOut ?? null,
+    command: e.command ?? null,
   };
 }
 

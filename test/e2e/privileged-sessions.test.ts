@@ -73,7 +73,8 @@ interface Contribution {
 
 const SESSIONS = `query ($id: ID!) { user(id: $id) { key riskScore peakRiskScore
   sessions(first: 3) { edges { node { id start score shadowScore
-    explanation { score contributions { indicatorId reason value unscored weights { anchor } } } } } } } }`;
+    explanation { score contributions { indicatorId reason value unscored weights { anchor } } }
+    timeline(first: 20) { edges { node { action target targetType command } } } } } } } }`;
 
 /** Two decimals at most: what the API promises for every score. */
 const hundredths = (x: number) => expect(Math.abs(x * 100 - Math.round(x * 100))).toBeLessThan(1e-9);
@@ -121,6 +122,10 @@ describe('privileged sessions end to end', () => {
     expect(attack.explanation.score).toBe(attack.score);
     for (const x of [attack.score, attack.shadowScore, admin.riskScore, admin.peakRiskScore, ...contributions.map((c) => c.value)]) hundredths(x);
     expect(admin.riskScore).toBeGreaterThan(0);
+    // The timeline shows the commands and the secrets checked out.
+    const timeline = attack.timeline.edges.map((e: { node: unknown }) => e.node) as Array<{ action: string; target: string; targetType: string; command: string | null }>;
+    expect(timeline).toContainEqual({ action: 'command', target: 'DB-PROD-01', targetType: 'Asset', command: 'sudo cat /etc/shadow' });
+    expect(timeline).toContainEqual({ action: 'secret_access', target: 'prod/payments/db-root', targetType: 'Asset', command: null });
     // Her routine sessions raise nothing of the kind.
     const routine = admin.sessions.edges.map((e: { node: unknown }) => e.node).filter((s: { id: string }) => s.id !== attack.id);
     for (const s of routine as Array<{ explanation: { contributions: Contribution[] } | null }>) {
