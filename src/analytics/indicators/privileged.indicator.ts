@@ -11,6 +11,9 @@
  * - A secret the user never checked out, that hardly any peer checks out either (the same
  *   rule of succession over the peer group's checkouts; without a usable peer group, the user's
  *   own novelty rate), from a user whose checkouts seldom bring new secrets.
+ * - A checkout in a local hour in which the user is rarely active at all (the exact p-value of
+ *   the hour under their decayed hour-of-day distribution, as unusual-hour tests session starts,
+ *   but for every checkout: a credential taken at 03:00 inside a session that began at 09:00).
  * - A burst of checkouts of secrets new to the user in one session: the upper tail of
  *   Binomial(n, r) for k new of n distinct secrets, r the user's own novelty rate of secrets
  *   (floored at floorRate).
@@ -18,14 +21,18 @@
  */
 import { entityKey } from '../entities.ts';
 import { noveltyProbability } from '../profiles/categorical.profile.ts';
+import { DAY_MS } from '../profiles/forward-decay.ts';
+import { hourDistribution, localTime, outcomePValue } from '../profiles/temporal.profile.ts';
 import { scaleAt } from '../profiles/user-profile.ts';
 import { classifyCommand, COMMAND_CLASS_DESCRIPTIONS, type CommandClass, RISKY_COMMAND_CLASSES } from '../privileged-access.ts';
 import type { EventContext, PeerGroupSummary, Resolved } from './context.ts';
 import { categoricalBaseline, type CategoricalEvidence } from './evidence.ts';
 import { formatList, formatNumber, formatP } from './format.ts';
 import {
+  type Baseline,
   defineEventIndicator,
   defineSessionIndicator,
+  type Evidence,
   factHolds,
   type IndicatorMeta,
   param,
@@ -268,6 +275,59 @@ export const secretCheckoutBurst = defineSessionIndicator<CategoricalEvidence>({
   explain(e) {
     const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
     return `${e.observed.display} checked out in one session (${e.facts['secrets']}; ${e.facts['checkouts']} checkouts in all); with this user's novelty rate of secrets ${formatNumber(e.facts['noveltyRate'] as number)} about ${formatNumber((e.facts['distinct'] as number) * (e.facts['noveltyRate'] as number))} were expected; this many or more: ${formatP(p)}`;
+  },
+});
+
+type TemporalEvidence = Evidence<Extract<Baseline, { kind: 'temporal' }>>;
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+export const secretCheckoutUnusualHour = defineEventIndicator<TemporalEvidence>({
+  id: 'secret-checkout-unusual-hour',
+  family: 'privileged',
+  title: 'Secret checked out at an unusual hour',
+  description:
+    "A vault secret is checked out in a local hour of day in which the user is rarely active: exact p-value of the hour under their decayed hour-of-day distribution (smoothed over neighbouring hours, one-observation Dirichlet prior), tested on every checkout rather than only at session starts.",
+  dataSources: ['vault'],
+  anchorScore: 15,
+  test: { kind: 'p-value', threshold: 0.01 },
+  basis: 'user',
+  exfiltration: false,
+  params: {},
+  collect(ctx, self: IndicatorMeta) {
+    const secret = ctx.event.secretId;
+    if (secret === undefined) return [];
+    const p = ctx.profile;
+    const t = p.temporal;
+    const scale = scaleAt(p, ctx.event.ts);
+    const { hour } = localTime(ctx.event.ts, p.tzOffsetMinutes);
+    const dist = hourDistribution(t, scale);
+    const local = new Date(ctx.event.ts + p.tzOffsetMinutes * 60_000);
+    return [
+      {
+        observed: { label: 'local time of checkout', value: hour, display: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}` },
+        test: { kind: 'p-value', pValue: outcomePValue(dist, hour), threshold: thresholdOf(self) },
+        baseline: {
+          kind: 'temporal',
+          part: 'hour',
+          tzOffsetMinutes: p.tzOffsetMinutes,
+          counts: t.hours.map((w) => round(w * scale)),
+          probability: round(dist[hour]!),
+          total: round(t.total * scale),
+          halfLifeDays: p.clock.halfLifeMs / DAY_MS,
+        },
+        eventIds: [ctx.event.id],
+        at: ctx.event.ts,
+        facts: { hour, secret },
+      },
+    ];
+  },
+  holds: (e) => pValueHolds(e),
+  explain(e) {
+    const b = e.baseline;
+    const hour = e.facts['hour'] as number;
+    const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
+    return `secret ${e.facts['secret']} checked out at ${e.observed.display} local time: ${formatNumber(b.counts[hour] ?? 0)} of ${formatNumber(b.total)} decayed events of this user fell in ${pad(hour)}:00–${pad(hour)}:59; hours this quiet or quieter hold ${formatP(p)} of their activity`;
   },
 });
 

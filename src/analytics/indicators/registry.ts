@@ -31,7 +31,13 @@ import {
   peerUploadOutlier,
   peerUsbCopyOutlier,
 } from './peer-group.indicator.ts';
-import { newCommandClass, riskyCommand, secretCheckoutBurst, unusualSecretAccess } from './privileged.indicator.ts';
+import {
+  newCommandClass,
+  riskyCommand,
+  secretCheckoutBurst,
+  secretCheckoutUnusualHour,
+  unusualSecretAccess,
+} from './privileged.indicator.ts';
 import { malwareOnDevice, threatIntelDomain, threatIntelIp } from './threat-intel.indicator.ts';
 import { unusualDay, unusualHour } from './time.indicator.ts';
 import {
@@ -84,6 +90,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   riskyCommand,
   newCommandClass,
   unusualSecretAccess,
+  secretCheckoutUnusualHour,
   secretCheckoutBurst,
 ]);
 

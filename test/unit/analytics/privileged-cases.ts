@@ -184,6 +184,19 @@ export const PRIVILEGED_CASES: Readonly<Record<string, IndicatorCases>> = {
       },
     ],
   },
+  'secret-checkout-unusual-hour': {
+    trigger: {
+      name: 'rhale, never active before 09:00, checks out prod/db/backup at 03:10',
+      ctx: () => adminContext(checkout(T1 - 7 * HOUR + 10 * MIN, 'prod/db/backup')),
+      check: (f) => {
+        if (f.evidence.facts['hour'] !== 3 || !f.reason.startsWith('secret prod/db/backup checked out at 03:10 local time')) throw new Error(f.reason);
+      },
+    },
+    quiet: [
+      { name: 'the same secret at 11:30, her checkout time', ctx: () => adminContext(checkout(T1 + 90 * MIN, 'prod/db/backup')) },
+      { name: 'a command at 03:10 (not a checkout)', ctx: () => adminContext(command(T1 - 7 * HOUR + 10 * MIN, 'df -h')) },
+    ],
+  },
   'secret-checkout-burst': {
     trigger: {
       name: 'five secrets new to rhale in one session',
