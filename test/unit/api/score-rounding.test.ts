@@ -1,4 +1,4 @@
-import { buildSchema, graphql, GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { buildSchema, getNamedType, graphql, GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { allResolvers } from '../../../src/api/resolvers/index.ts';
 import { buildApiSchema } from '../../../src/api/schema.ts';
@@ -28,6 +28,21 @@ describe('scores at the GraphQL boundary', () => {
       rootValue: { score: 99.63999999999999, later: () => Promise.resolve(40.004999), pValue: 0.000123 },
     });
     expect(result).toEqual({ data: { score: 99.64, later: 40, pValue: 0.000123 } });
+  });
+
+  it('lists every Float field named like a score, so a new one cannot slip through unrounded', () => {
+    const listed = new Set(SCORE_FIELDS);
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const named = getNamedType(field.type).name;
+        if ((named === 'Float' || named === 'NonNegativeFloat') && /score$/i.test(field.name) && !listed.has(`${type.name}.${field.name}`)) {
+          missing.push(`${type.name}.${field.name}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('refuses a field the schema lacks or that is not a Float', () => {
