@@ -25,6 +25,8 @@ export interface SessionRecord {
   fileEvents?: number;
   emails?: number;
   usbEvents?: number;
+  commands?: number;
+  secretCheckouts?: number;
   bytesIn?: number;
   bytesOut?: number;
   ips?: string[];

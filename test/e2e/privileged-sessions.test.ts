@@ -72,7 +72,7 @@ interface Contribution {
 }
 
 const SESSIONS = `query ($id: ID!) { user(id: $id) { key riskScore peakRiskScore
-  sessions(first: 3) { edges { node { id start score shadowScore
+  sessions(first: 3) { edges { node { id start score shadowScore commands secretCheckouts
     explanation { score contributions { indicatorId reason value unscored weights { anchor } } }
     timeline(first: 20) { edges { node { action target targetType command } } } } } } } }`;
 
@@ -102,6 +102,7 @@ describe('privileged sessions end to end', () => {
     const { user: admin } = await gqlData(server, SESSIONS, { id: 'rhale' });
     const attack = admin.sessions.edges.map((e: { node: { start: string } }) => e.node).find((s: { start: string }) => Date.parse(s.start) >= start + 22 * DAY);
     expect(attack, JSON.stringify(admin.sessions)).toBeDefined();
+    expect({ commands: attack.commands, secretCheckouts: attack.secretCheckouts }).toEqual({ commands: 3, secretCheckouts: 5 });
     const contributions = attack.explanation.contributions as Contribution[];
     const scored = (id: string) => contributions.filter((c) => c.indicatorId === id && c.unscored === null && c.value > 0);
     expect(contributions.map((c) => c.indicatorId)).toEqual(
