@@ -513,7 +513,9 @@ export class Behaviour {
             : rng.pick(this.otherAssets.get(p.department) ?? p.assets);
     const scale = user.habits.transferScale;
     if (target.kind === 'server') {
-      out.remoteLogon(t, ids, a, target.name, rng.chance(0.01) ? 'failure' : 'success');
+      const ok = !rng.chance(0.01);
+      out.remoteLogon(t, ids, a, target.name, ok ? 'success' : 'failure');
+      if (ok && user.privileged) adminWork(out, ids, a, user, target, p.routineServers.includes(target) || p.assets.includes(target), t, rng);
     } else if (target.kind === 'share' && rng.chance(0.5)) {
       const dir = p.department;
       out.fileWrite(t, ids, a, `\\\\${target.name}\\${dir}\\${randomFileName(rng)}`, rng.lognormal(120_000, 1.4), target.name);
@@ -590,4 +592,51 @@ function monthFactor(period: Period, day: number, department: string): number {
   const daysInMonth = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
   const base = 1 + 0.08 * Math.cos((2 * Math.PI * (dom - 1)) / daysInMonth);
   return department === 'finance' && dom > daysInMonth - 3 ? base * 1.4 : base;
+}
+
+/**
+ * What an administrator routinely runs on a server they log on to: a few commands from their
+ * own repertoire (ADMIN_COMMANDS, a stable subset per person) typed over SSH, and, on the servers
+ * of their routine, about every third time the server's admin credential checked out of the
+ * vault first (`<server>/admin`, so administrators of the same servers share secrets).
+ */
+export const ADMIN_COMMANDS: readonly string[] = Object.freeze([
+  'systemctl status nginx',
+  'df -h',
+  'uptime',
+  'sudo systemctl restart nginx',
+  'tail -n 200 /var/log/syslog',
+  'free -m',
+  'sudo apt-get update',
+  'journalctl -u sshd --since today',
+  'ps aux --sort=-%cpu',
+  'sudo -i',
+  'ls -la /etc/nginx',
+  'docker ps',
+  'kubectl get pods -A',
+  'whoami',
+  'ip addr show',
+  'sudo systemctl reload postgresql',
+]);
+
+/** An administrator's own repertoire: about two thirds of ADMIN_COMMANDS, fixed by their index. */
+export function adminRepertoire(user: Pick<User, 'index'>): string[] {
+  return ADMIN_COMMANDS.filter((_, i) => (i + user.index) % 3 !== 0);
+}
+
+/** The vault secret of a server's administrative credential. */
+export function adminSecret(server: string): string {
+  return `${server.toLowerCase()}/admin`;
+}
+
+function adminWork(out: EventWriter, ids: IdSequence, a: Actor, user: User, server: Asset, routine: boolean, at: number, rng: Rng): void {
+  let t = at + rng.between(5, 30) * SECOND_MS;
+  if (rng.chance(0.35) && routine) {
+    out.secretAccess(at - rng.between(10, 60) * SECOND_MS, ids, a, adminSecret(server.name));
+  }
+  const repertoire = adminRepertoire(user);
+  for (let k = rng.between(1, 4); k > 0; k--) {
+    out.command(t, ids, a, server.name, 'ssh', rng.pick(repertoire), true);
+    t += rng.between(10, 120) * SECOND_MS;
+  }
 }

@@ -259,6 +259,29 @@ export class EventWriter {
     );
   }
 
+  /**
+   * A command run in a privileged session on `address` (SSH or RDP from the actor's device);
+   * `interactive` when typed at a terminal. The command line is free text, so it is quoted.
+   */
+  command(ts: number, ids: IdSequence, a: Actor, address: string, protocol: 'ssh' | 'rdp', commandLine: string, interactive: boolean): void {
+    const id = this.take(ts, ids);
+    if (id === null) return;
+    this.put(
+      ts,
+      `${this.head(ts, id, 'process', 'command', null)},${a.who},${a.source}},"destination":{"address":"${address}"},"network":{"protocol":"${protocol}"},"process":{"command_line":${JSON.stringify(commandLine)},"interactive":${interactive}}}`,
+    );
+  }
+
+  /** A credential or secret checked out of the vault (`secret_access`, `riskgraph.secret.id`). */
+  secretAccess(ts: number, ids: IdSequence, a: Actor, secret: string): void {
+    const id = this.take(ts, ids);
+    if (id === null) return;
+    this.put(
+      ts,
+      `${this.head(ts, id, 'iam', 'secret_access', 'success')},${a.who},${a.source}},"service":{"name":"vault"},"riskgraph":{"secret":{"id":${JSON.stringify(secret)}}}}`,
+    );
+  }
+
   /** An HR directory record for `user` (see DESIGN.md "HR records"). */
   hr(ts: number, ids: IdSequence, user: string, record: HrFields): void {
     const id = this.take(ts, ids);

@@ -320,6 +320,62 @@ const offHoursPrivilegedMisuse: ScenarioDefinition = {
   },
 };
 
+/** What an intruder with an administrator's credentials runs: discovery, then credential theft, then covering tracks. */
+const INTRUDER_COMMANDS: ReadonlyArray<readonly [string, 'recon' | 'theft' | 'cover']> = [
+  ['whoami /all', 'recon'],
+  ['nltest /dclist:corp', 'recon'],
+  ['net group "Domain Admins" /domain', 'recon'],
+  ['procdump64.exe -accepteula -ma lsass.exe C:\\Windows\\Temp\\lsass.dmp', 'theft'],
+  ['reg save HKLM\\SAM C:\\Windows\\Temp\\sam.hive', 'theft'],
+  ['mimikatz.exe "privilege::debug" "sekurlsa::logonpasswords" exit', 'theft'],
+  ['wevtutil cl Security', 'cover'],
+];
+
+const compromisedAdminCredentialTheft: ScenarioDefinition = {
+  name: 'compromised-admin-credential-theft',
+  kind: 'attack',
+  description:
+    "An administrator's account, in the middle of their working day, opens RDP sessions to a domain controller and servers outside their routine, runs discovery, dumps credentials (LSASS, the SAM), clears the Security log, and checks out vault secrets no administrator uses.",
+  plan(ctx) {
+    const { rng } = ctx;
+    let user: User;
+    try {
+      user = ctx.claimUser((u) => u.privileged);
+    } catch {
+      // Fewer administrators than scenarios that want one: an IT colleague's account.
+      user = ctx.claimUser((u) => u.department === 'it-ops');
+    }
+    const day = workday(ctx, user, 1);
+    stayHome(ctx, user, day - 1, day + 1);
+    const routine = new Set([...user.profile.assets, ...user.profile.routineServers].map((a) => a.name));
+    const dc = ctx.org.assets.find((a) => a.name === 'ITO-DC-01');
+    const others = rng.sample(
+      ctx.org.assets.filter((a) => a.kind === 'server' && !routine.has(a.name) && a.name !== 'ITO-DC-01'),
+      scaled(ctx, 2, 3),
+    );
+    const targets = dc !== undefined && !routine.has(dc.name) ? [dc, ...others] : others;
+    // Secrets of the servers it reaches under a name no routine checkout uses, and the break-glass account.
+    const secrets = ['break-glass/domain-admin', ...targets.map((a) => `${a.name.toLowerCase()}/root`)];
+    ctx.inSession(user, day, (s, out) => {
+      let t = timeIn(s, rng, s.logon + HOUR_MS, 2 * HOUR_MS);
+      for (const secret of secrets) {
+        out.secretAccess(t, s.ids, s.actor, secret);
+        t += rng.between(20, 90) * SECOND_MS;
+      }
+      for (const target of targets) {
+        out.remoteLogon(t, s.ids, s.actor, target.name, 'success');
+        for (const [line, stage] of INTRUDER_COMMANDS) {
+          if (stage === 'recon' && target !== targets[0]) continue;
+          t += rng.between(15, 120) * SECOND_MS;
+          out.command(t, s.ids, s.actor, target.name, 'rdp', line, true);
+        }
+        t += rng.between(2, 8) * MINUTE_MS;
+      }
+    });
+    return { user };
+  },
+};
+
 const dgaBeaconing: ScenarioDefinition = {
   name: 'dga-beaconing',
   kind: 'attack',
@@ -518,6 +574,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = Object.freeze([
   lateralMovementBurst,
   bruteForceThenSuccess,
   offHoursPrivilegedMisuse,
+  compromisedAdminCredentialTheft,
   dgaBeaconing,
   activityAfterTermination,
   businessTrip,

@@ -51,6 +51,9 @@ export interface Session {
   fileEvents: number;
   emails: number;
   usbEvents: number;
+  /** Commands run (`process.command_line`) and vault secrets checked out (`secret_access`). */
+  commands: number;
+  secretCheckouts: number;
   bytesIn: number;
   bytesOut: number;
   ips: string[];
@@ -99,6 +102,8 @@ function openSession(user: string, partition: number, ts: number, cursor: Sessio
     fileEvents: 0,
     emails: 0,
     usbEvents: 0,
+    commands: 0,
+    secretCheckouts: 0,
     bytesIn: 0,
     bytesOut: 0,
     ips: [],
@@ -196,6 +201,8 @@ export function sessionize(
     if (event.category === 'file') session.fileEvents += 1;
     if (event.category === 'email') session.emails += 1;
     if (event.action.startsWith('usb_')) session.usbEvents += 1;
+    if (event.command !== undefined) session.commands += 1;
+    if (event.secretId !== undefined) session.secretCheckouts += 1;
     session.bytesIn += event.bytesIn ?? 0;
     session.bytesOut += event.bytesOut ?? 0;
     addDistinct(session.ips, event.ip);

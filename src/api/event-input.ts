@@ -29,6 +29,10 @@ export interface EventInput {
   attachmentSizes?: number[] | null;
   bytesOut?: number | null;
   bytesIn?: number | null;
+  commandLine?: string | null;
+  interactive?: boolean | null;
+  protocol?: string | null;
+  secretId?: string | null;
 }
 
 /** Input field → ECS field. */
@@ -53,6 +57,10 @@ const ECS_FIELD: Readonly<Record<Exclude<keyof EventInput, 'timestamp' | 'attach
   emailTo: 'email.to.address',
   bytesOut: 'source.bytes',
   bytesIn: 'destination.bytes',
+  commandLine: 'process.command_line',
+  interactive: 'process.interactive',
+  protocol: 'network.protocol',
+  secretId: 'riskgraph.secret.id',
 });
 
 /** ECS field → input field, longest first so `source.geo.location.lat` wins over `source.geo`. */

@@ -115,6 +115,8 @@ export function sessionModel(session: SessionRecord): SessionModel {
     fileEvents: num(session.fileEvents),
     emails: num(session.emails),
     usbEvents: num(session.usbEvents),
+    commands: num(session.commands),
+    secretCheckouts: num(session.secretCheckouts),
     bytesIn: num(session.bytesIn),
     bytesOut: num(session.bytesOut),
     ips: session.ips ?? [],

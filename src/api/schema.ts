@@ -16,6 +16,7 @@ import { FIELD_POLICY, OPERATION_POLICY, mayCall } from '../auth/access-policy.t
 import { DomainError, ErrorCode, isDomainError } from '../errors.ts';
 import type { ApiContext } from './context.ts';
 import { IPAddressScalar } from './ip-address.scalar.ts';
+import { roundScoreFields } from './score-rounding.ts';
 
 /**
  * The executable schema: the SDL in `schema/*.graphql` plus the resolvers, bound without a
@@ -90,6 +91,7 @@ export function buildApiSchema(resolvers: ResolverMap, typeDefs = loadTypeDefs()
       }
     }
   }
+  roundScoreFields(schema);
   guardRootFields(schema);
   guardSensitiveFields(schema);
   return schema;

@@ -64,6 +64,8 @@ export const FIELD_POLICY: Readonly<Record<string, readonly Role[]>> = Object.fr
   // Evidence: what was observed and the events behind it (INVESTIGATE in roles.ts).
   'Finding.evidence': Capability.INVESTIGATE,
   'Finding.eventIds': Capability.INVESTIGATE,
+  // Command lines can carry typed credentials; only reachable through Session.timeline anyway.
+  'TimelineEvent.command': Capability.INVESTIGATE,
   'ScoreContribution.evidence': Capability.INVESTIGATE,
   'ScoreContribution.observed': Capability.INVESTIGATE,
   'ScoreContribution.baseline': Capability.INVESTIGATE,

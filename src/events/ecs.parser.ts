@@ -18,8 +18,10 @@ import {
   type EmploymentStatus,
   type EventCategory,
   type HrRecord,
+  MAX_COMMAND_LENGTH,
   type NormalizedEvent,
   type Outcome,
+  SECRET_ACCESS,
 } from './event.ts';
 import { show } from './dead-letter.ts';
 import { parseIsoDateOrTimestamp, parseIsoTimestamp } from './utc-time.ts';
@@ -193,6 +195,11 @@ const FILE_PATH = slot('file.path');
 const FILE_SIZE = slot('file.size');
 const EMAIL_TO = slot('email.to.address');
 const ATTACHMENTS = slot('email.attachments');
+const COMMAND_LINE = slot('process.command_line');
+const INTERACTIVE = slot('process.interactive');
+const PROTOCOL = slot('network.protocol');
+const SECRET_ID = slot('riskgraph.secret.id');
+const LABEL_SECRET_ID = slot('labels.secret_id');
 // The riskgraph.hr slots come last: walk() tells an HR field by `slot >= HR_NAME`.
 const HR_NAME = slot('riskgraph.hr.name');
 const HR_EMAIL = slot('riskgraph.hr.email');
@@ -207,7 +214,7 @@ const SLOT_COUNT = PATHS.length;
 
 const CONTAINERS = [
   '', 'event', 'user', 'host', 'source', 'source.geo', 'source.geo.location', 'destination', 'service',
-  'url', 'file', 'email', 'email.to', 'riskgraph', 'riskgraph.hr',
+  'url', 'file', 'email', 'email.to', 'riskgraph', 'riskgraph.hr', 'process', 'network', 'labels', 'riskgraph.secret',
 ];
 const HR_CONTAINER = CONTAINERS.indexOf('riskgraph.hr');
 
@@ -546,6 +553,20 @@ function validate(f: EcsFields, content: string): NormalizedEvent | string {
   if (bytesOut !== undefined) event.bytesOut = bytesOut;
   const bytesIn = p.optAmount(v, BYTES_IN);
   if (bytesIn !== undefined) event.bytesIn = bytesIn;
+  const command = p.optString(v, COMMAND_LINE);
+  if (command !== undefined && command.trim() !== '') event.command = command.length > MAX_COMMAND_LENGTH ? command.slice(0, MAX_COMMAND_LENGTH) : command;
+  const interactive = v[INTERACTIVE];
+  if (interactive !== undefined) {
+    if (typeof interactive === 'boolean') event.interactive = interactive;
+    else p.add(`process.interactive: expected true or false, got ${show(interactive)}`);
+  }
+  const protocol = p.optString(v, PROTOCOL);
+  if (protocol !== undefined) event.protocol = protocol.toLowerCase();
+  // riskgraph.secret.id is the documented field; labels.secret_id lets a shipper that may only
+  // add ECS labels name the secret. The first wins when both are given.
+  const secretId = p.optString(v, SECRET_ID) ?? p.optString(v, LABEL_SECRET_ID);
+  if (secretId !== undefined) event.secretId = secretId;
+  else if (action === SECRET_ACCESS) p.add(`riskgraph.secret.id: missing (a ${SECRET_ACCESS} event names the secret checked out, in riskgraph.secret.id or labels.secret_id)`);
 
   if (f.hrSeen) {
     if (category !== undefined && category !== 'iam') {

@@ -18,6 +18,7 @@ export const EVENT_CATEGORIES = [
   'host',
   'malware',
   'iam',
+  'process',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
@@ -92,7 +93,27 @@ export interface NormalizedEvent {
   bytesIn?: number;
   /** HR directory record carried by an `iam` event (`event.action` `hr_update`). */
   hr?: HrRecord;
+  /**
+   * `process.command_line`: a command run in a privileged session (SSH, RDP, console), at most
+   * MAX_COMMAND_LENGTH characters (longer lines are cut).
+   */
+  command?: string;
+  /** `process.interactive`: the command ran attached to a terminal, i.e. a person typed it. */
+  interactive?: boolean;
+  /** `network.protocol`, lower-case: how the session was reached, e.g. `ssh`, `rdp`. */
+  protocol?: string;
+  /**
+   * `riskgraph.secret.id` (or `labels.secret_id`): the vault secret or credential checked out,
+   * on `secret_access` events. An Asset of kind `secret` in the graph.
+   */
+  secretId?: string;
 }
+
+/** The action of a credential or secret checkout from a vault. */
+export const SECRET_ACCESS = 'secret_access';
+
+/** Command lines longer than this are cut (characters): enough for any typed command. */
+export const MAX_COMMAND_LENGTH = 2048;
 
 /** A line an importer could not turn into an event. The import goes on without it. */
 export interface DeadLetter {

@@ -45,8 +45,33 @@ export function summariseTypicals(rows: ReadonlyArray<{ user: string; typical: s
   return out;
 }
 
+/**
+ * Per command class, how many of a group's members have run one, from the `commandClasses`
+ * their checkpoints' typical features carry; null when none carries the list (checkpoints
+ * written before command classes were learnt), so indicators know the peers are unknown.
+ */
+export function summariseCommandClasses(rows: ReadonlyArray<{ user: string; typical: string }>): Map<string, number> | null {
+  const counts = new Map<string, number>();
+  let known = false;
+  for (const row of rows) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.typical);
+    } catch {
+      continue;
+    }
+    const classes = (parsed as { commandClasses?: unknown } | null)?.commandClasses;
+    if (!Array.isArray(classes)) continue;
+    known = true;
+    for (const c of new Set(classes)) if (typeof c === 'string') counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return known ? counts : null;
+}
+
 export function typicalJson(state: UserAnalysis): string {
-  const out: Record<string, number> = {};
+  const out: Record<string, number | string[]> = {};
+  // The classes of command the user has run, for the peers' `new-command-class` test.
+  out['commandClasses'] = [...state.profile.categorical.commands.entries.keys()].sort();
   if (state.profile.sessions === 0) return JSON.stringify(out);
   for (const feature of NUMERIC_FEATURES) out[feature] = typicalSessionValue(state.profile, feature);
   return JSON.stringify(out);
@@ -165,8 +190,9 @@ export function timelineRows(events: readonly NormalizedEvent[], eventSessions: 
 }
 
 export function compactEvent(e: NormalizedEvent): Record<string, unknown> {
-  const target = e.asset ?? e.app ?? e.domain ?? e.url ?? e.filePath ?? e.emailTo?.join(', ') ?? e.host ?? null;
-  const targetType = e.asset !== undefined ? 'Asset' : e.app !== undefined ? 'Application' : e.domain !== undefined ? 'Domain' : e.url !== undefined ? 'Url' : e.filePath !== undefined ? 'File' : e.emailTo !== undefined ? 'Email' : e.host !== undefined ? 'Device' : null;
+  // A checkout's target is the secret (an Asset of kind secret), not the vault application.
+  const target = e.secretId ?? e.asset ?? e.app ?? e.domain ?? e.url ?? e.filePath ?? e.emailTo?.join(', ') ?? e.host ?? null;
+  const targetType = e.secretId !== undefined || e.asset !== undefined ? 'Asset' : e.app !== undefined ? 'Application' : e.domain !== undefined ? 'Domain' : e.url !== undefined ? 'Url' : e.filePath !== undefined ? 'File' : e.emailTo !== undefined ? 'Email' : e.host !== undefined ? 'Device' : null;
   return {
     id: e.id,
     ts: e.ts,
@@ -180,6 +206,7 @@ export function compactEvent(e: NormalizedEvent): Record<string, unknown> {
     city: e.city ?? null,
     bytesIn: e.bytesIn ?? null,
     bytesOut: e.bytesOut ?? null,
+    command: e.command ?? null,
   };
 }
 

@@ -26,7 +26,7 @@ import type { BatchReader } from '../store/ingest.repository.ts';
 import { StageTimings } from '../perf/stage-timings.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { stepDownAudit, rescoreAudit } from './analysis-audit.ts';
-import { riskReasonsByUser, summariseTypicals, typicalJson, hrFromRow, stateFromRow, fusionFromAnomaly, anomalyRow, timelineRows, serializeTriggerStats, deserializeTriggerStats } from './analysis-rows.ts';
+import { riskReasonsByUser, summariseCommandClasses, summariseTypicals, typicalJson, hrFromRow, stateFromRow, fusionFromAnomaly, anomalyRow, timelineRows, serializeTriggerStats, deserializeTriggerStats } from './analysis-rows.ts';
 
 /** Where alerts and risk changes go once committed (Redis pub/sub in the runtime). */
 export interface ScoringPublisher {
@@ -84,7 +84,10 @@ export class AnalysisStage {
   /** Per peer group: entity key → members who accessed it (a peer-group rebuild makes new group ids). */
   readonly #groupAccess: TtlCache<string, Promise<ReadonlyMap<string, number>>>;
   /** Per peer group: the members' typical session values, refreshed every 10 minutes. */
-  readonly #groupFeatures: TtlCache<string, Promise<Partial<Record<NumericFeature, PeerFeatureStats>>>>;
+  readonly #groupFeatures: TtlCache<
+    string,
+    Promise<{ features: Partial<Record<NumericFeature, PeerFeatureStats>>; commandClasses: Map<string, number> | null }>
+  >;
   /** Per user: HR status, peer group and watchlists as last read (or as the last batch left them). */
   readonly #contexts: TtlCache<string, UserContext>;
   /** Every device with malware on record, under the one key 'all'. */
@@ -449,7 +452,10 @@ export class AnalysisStage {
         return map;
       }),
     );
-    const features = this.#groupFeatures.getOrLoad(group.id, () => this.#o.repository.peerGroupTypicals(group.id).then(summariseTypicals));
+    const typicals = this.#groupFeatures.getOrLoad(group.id, () =>
+      this.#o.repository.peerGroupTypicals(group.id).then((rows) => ({ features: summariseTypicals(rows), commandClasses: summariseCommandClasses(rows) })),
+    );
+    const { features, commandClasses } = await typicals;
     return {
       groupId: group.id,
       name: group.label ?? group.id,
@@ -457,7 +463,9 @@ export class AnalysisStage {
       degree: group.degree ?? 1,
       size: Math.max(0, (group.size ?? 1) - 1),
       accessedBy: await access,
-      features: await features,
+      features,
+      // Counts include the user, which is harmless: indicators read only classes the user never ran.
+      ...(commandClasses === null ? {} : { commandClasses }),
     };
   }
 }

@@ -275,6 +275,8 @@ function sessionFromProps(props: Record<string, unknown>, touched: Array<[string
     fileEvents: num('fileEvents'),
     emails: num('emails'),
     usbEvents: num('usbEvents'),
+    commands: num('commands'),
+    secretCheckouts: num('secretCheckouts'),
     bytesIn: num('bytesIn'),
     bytesOut: num('bytesOut'),
     ips: Array.isArray(props.ips) ? (props.ips as string[]) : [],

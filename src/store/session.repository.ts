@@ -25,6 +25,8 @@ export interface SessionRecord {
   fileEvents?: number;
   emails?: number;
   usbEvents?: number;
+  commands?: number;
+  secretCheckouts?: number;
   bytesIn?: number;
   bytesOut?: number;
   ips?: string[];
@@ -105,6 +107,8 @@ export interface TimelineEventRecord {
   city: string | null;
   bytesIn: number | null;
   bytesOut: number | null;
+  /** A privileged session's command line; null for other events (and chunks written before). */
+  command: string | null;
 }
 
 export interface TimelineCursor {
@@ -288,5 +292,6 @@ function timelineEventRecord(raw: unknown): TimelineEventRecord | null {
     city: stringOr(e.city, null),
     bytesIn: finiteOr(e.bytesIn, null),
     bytesOut: finiteOr(e.bytesOut, null),
+    command: stringOr(e.command, null),
   };
 }

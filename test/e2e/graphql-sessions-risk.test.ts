@@ -599,13 +599,22 @@ describe('GraphQL reads of scored sessions, findings, explanations, timelines an
       riskExplanation { score level raw computedAt contributions { sessionId session { id } sessionScore ageMs decay decayedScore value } } } }`;
     const { user } = await gqlData(server, query);
     expect(user).toMatchObject({ riskScore: RISK.score, riskLevel: RISK.level, peakRiskScore: RISK.score + 5, riskUpdatedAt: iso(RISK.computedAt) });
+    // Scores and points leave the API rounded to hundredths (score-rounding.ts); ages and decay factors do not.
+    const r2 = (x: number) => Math.round(x * 100) / 100;
     expect(user.riskExplanation).toEqual({
       score: RISK.score,
       level: RISK.level,
-      raw: RISK.raw,
+      raw: r2(RISK.raw),
       computedAt: iso(RISK.computedAt),
-      contributions: RISK.contributions.map((c) => ({ ...c, session: { id: c.sessionId } })),
+      contributions: RISK.contributions.map((c) => ({
+        ...c,
+        sessionScore: r2(c.sessionScore),
+        decayedScore: r2(c.decayedScore),
+        value: r2(c.value),
+        session: { id: c.sessionId },
+      })),
     });
+    expect(RISK.raw).not.toBe(r2(RISK.raw)); // the stored figure has more digits than the API shows
     const sum = user.riskExplanation.contributions.reduce((t: number, c: { value: number }) => t + hundredths(c.value), 0);
     expect(sum).toBe(hundredths(RISK.score));
 

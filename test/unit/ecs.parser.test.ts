@@ -130,7 +130,7 @@ describe('ECS line parser: valid records', () => {
   });
 
   it('accepts a single email.to.address string and ECS array categories', () => {
-    const event = parse({ '@timestamp': '2024-03-01T08:00:00Z', event: { category: ['process', 'email'], action: 'email_send' }, 'user.name': 'u', 'email.to.address': 'A@B.com' });
+    const event = parse({ '@timestamp': '2024-03-01T08:00:00Z', event: { category: ['configuration', 'email'], action: 'email_send' }, 'user.name': 'u', 'email.to.address': 'A@B.com' });
     expect(event).toMatchObject({ category: 'email', emailTo: ['a@b.com'] });
   });
 
@@ -177,7 +177,7 @@ describe('ECS line parser: rejected records name the field and the problem', () 
     ['space-separated timestamp', { ...valid, '@timestamp': '2024-03-01 08:00:00Z' }, "@timestamp: '2024-03-01 08:00:00Z' is not an ISO-8601 timestamp with Z or an offset (e.g. 2024-01-31T13:45:00Z)"],
     ['impossible date', { ...valid, '@timestamp': '2023-02-29T08:00:00Z' }, "@timestamp: '2023-02-29T08:00:00Z' is not an ISO-8601 timestamp with Z or an offset (e.g. 2024-01-31T13:45:00Z)"],
     ['numeric timestamp', { ...valid, '@timestamp': 1709280000000 }, '@timestamp: expected an ISO-8601 string, got 1709280000000'],
-    ['unknown category', { ...valid, 'event.category': 'foo' }, "event.category: 'foo' is not one of authentication, web, file, email, network, session, host, malware, iam"],
+    ['unknown category', { ...valid, 'event.category': 'foo' }, "event.category: 'foo' is not one of authentication, web, file, email, network, session, host, malware, iam, process"],
     ['missing category', { ...valid, 'event.category': undefined }, 'event.category: missing'],
     ['missing action', { ...valid, 'event.action': undefined }, 'event.action: missing'],
     ['empty action', { ...valid, 'event.action': ' ' }, 'event.action: empty'],
@@ -207,7 +207,7 @@ describe('ECS line parser: rejected records name the field and the problem', () 
 
   it('lists every problem of a record, in field order', () => {
     expect(parse({ 'event.category': 'foo', 'user.name': 'u' })).toBe(
-      "@timestamp: missing; event.category: 'foo' is not one of authentication, web, file, email, network, session, host, malware, iam; event.action: missing",
+      "@timestamp: missing; event.category: 'foo' is not one of authentication, web, file, email, network, session, host, malware, iam, process; event.action: missing",
     );
   });
 
@@ -249,5 +249,63 @@ describe('domainOfUrl', () => {
     ['https:///nohost', undefined],
   ])('%s → %s', (url, domain) => {
     expect(domainOfUrl(url)).toBe(domain);
+  });
+});
+
+describe('ECS line parser: privileged sessions and vault checkouts', () => {
+  const at = '2024-03-01T08:00:00Z';
+
+  it('reads a command of an SSH session: process.command_line, process.interactive, network.protocol', () => {
+    const e = parse({
+      '@timestamp': at,
+      event: { id: 'cmd-1', category: ['process'], action: 'command' },
+      user: { name: 'adm-rhale' },
+      host: { name: 'JUMP-01' },
+      destination: { address: 'DB-PROD-01' },
+      network: { protocol: 'SSH' },
+      process: { command_line: 'sudo cat /etc/shadow', interactive: true, pid: 4242 },
+    }) as NormalizedEvent;
+    expect(e).toEqual({
+      id: 'cmd-1',
+      ts: T0,
+      category: 'process',
+      action: 'command',
+      outcome: 'unknown',
+      user: 'adm-rhale',
+      host: 'JUMP-01',
+      asset: 'DB-PROD-01',
+      command: 'sudo cat /etc/shadow',
+      interactive: true,
+      protocol: 'ssh',
+    });
+  });
+
+  it('accepts the flat dotted spelling and cuts very long command lines', () => {
+    const long = `echo ${'x'.repeat(5000)}`;
+    const e = parse({ '@timestamp': at, 'event.category': 'process', 'event.action': 'command', 'user.name': 'a', 'process.command_line': long }) as NormalizedEvent;
+    expect(e.command).toBe(long.slice(0, 2048));
+  });
+
+  it('reads a secret checkout from riskgraph.secret.id, or from labels.secret_id', () => {
+    const base = { '@timestamp': at, event: { category: 'iam', action: 'secret_access', outcome: 'success' }, user: { name: 'adm-rhale' }, service: { name: 'vault' } };
+    const a = parse({ ...base, riskgraph: { secret: { id: 'prod/db/root' } } }) as NormalizedEvent;
+    expect(a.secretId).toBe('prod/db/root');
+    expect(a.category).toBe('iam');
+    expect(a.action).toBe('secret_access');
+    const b = parse({ ...base, labels: { secret_id: 'prod/db/root', team: 'dba' } }) as NormalizedEvent;
+    expect(b.secretId).toBe('prod/db/root');
+    const both = parse({ ...base, 'riskgraph.secret.id': 'first', 'labels.secret_id': 'second' }) as NormalizedEvent;
+    expect(both.secretId).toBe('first');
+  });
+
+  it('rejects a secret_access without a secret, and wrong types, naming the field', () => {
+    const base = { '@timestamp': at, event: { category: 'iam', action: 'secret_access' }, user: { name: 'x' } };
+    expect(parse(base)).toBe(
+      'riskgraph.secret.id: missing (a secret_access event names the secret checked out, in riskgraph.secret.id or labels.secret_id)',
+    );
+    expect(parse({ ...base, riskgraph: { secret: { id: 7 } }, process: { interactive: 'yes' } })).toBe(
+      "process.interactive: expected true or false, got 'yes'; riskgraph.secret.id: expected a string, got 7; riskgraph.secret.id: missing (a secret_access event names the secret checked out, in riskgraph.secret.id or labels.secret_id)",
+    );
+    expect(parse({ ...base, riskgraph: { secret: 'abc' } })).toContain('riskgraph.secret: expected an object');
   });
 });

@@ -15,6 +15,8 @@ import {
 } from '../../seeds/generate.ts';
 import { distanceKm, type Organisation, type User } from '../../seeds/organisation.ts';
 import { SCENARIOS } from '../../seeds/scenarios.ts';
+import { adminRepertoire } from '../../seeds/behaviour.ts';
+import { classifyCommand } from '../../src/analytics/privileged-access.ts';
 
 /** The parts of an ECS line these tests read. */
 interface Ecs {
@@ -32,7 +34,9 @@ interface Ecs {
   url?: { domain: string };
   file?: { path: string; size: number };
   email?: { to: { address: string[] }; attachments?: { file: { size: number } }[] };
-  riskgraph?: { hr: { status: string; department: string } };
+  riskgraph?: { hr: { status: string; department: string }; secret?: { id: string } };
+  process?: { command_line: string; interactive: boolean };
+  network?: { protocol: string };
 }
 
 interface Generated {
@@ -362,6 +366,42 @@ describe('seeds: scenarios and labels', () => {
     const touched = inWindow(byUser(g, i.user), i.start, i.end).flatMap((e) => e.destination?.address ?? []);
     expect(touched.length).toBeGreaterThanOrEqual(6);
     expect(touched.some((a) => routine.has(a))).toBe(false);
+  });
+
+  it('compromised admin: credential dumping and log clearing over RDP, secrets no administrator checks out', async () => {
+    const g = await full();
+    const i = injectedOf(g, 'compromised-admin-credential-theft');
+    expect(userOf(g.result.organisation, i.user).privileged).toBe(true);
+    const injected = new Set(i.eventIds);
+    const events = g.events.filter((e) => injected.has(e.event.id));
+    const classes = events.flatMap((e) => (e.process === undefined ? [] : [classifyCommand(e.process.command_line)]));
+    expect(new Set(classes)).toEqual(new Set(['recon', 'credential-dumping', 'log-tampering']));
+    expect(events.filter((e) => e.process !== undefined).every((e) => e.network?.protocol === 'rdp' && e.process!.interactive)).toBe(true);
+    const secrets = events.flatMap((e) => (e.event.action === 'secret_access' ? [e.riskgraph!.secret!.id] : []));
+    expect(secrets).toContain('break-glass/domain-admin');
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    // No routine checkout anywhere in the data uses these secrets.
+    const routine = new Set(g.events.filter((e) => e.event.action === 'secret_access' && !injected.has(e.event.id)).map((e) => e.riskgraph!.secret!.id));
+    expect(routine.size).toBeGreaterThan(0);
+    expect(secrets.some((x) => routine.has(x))).toBe(false);
+  });
+
+  it("administrators' routine privileged work: their own commands over SSH, only of ordinary classes, and their servers' secrets", async () => {
+    const g = await full();
+    const attack = new Set(g.result.injected.flatMap((i) => i.eventIds));
+    const org = g.result.organisation;
+    const commands = g.events.filter((e) => e.process !== undefined && !attack.has(e.event.id));
+    expect(commands.length).toBeGreaterThan(50);
+    for (const e of commands) {
+      const user = userOf(org, e.user!.name);
+      expect(user.privileged).toBe(true);
+      expect(adminRepertoire(user)).toContain(e.process!.command_line);
+      expect(['normal-admin', 'privilege-escalation', 'recon']).toContain(classifyCommand(e.process!.command_line));
+      expect(e.network?.protocol).toBe('ssh');
+    }
+    const checkouts = g.events.filter((e) => e.event.action === 'secret_access' && !attack.has(e.event.id));
+    expect(checkouts.length).toBeGreaterThan(5);
+    expect(checkouts.every((e) => /^[a-z0-9-]+\/admin$/.test(e.riskgraph!.secret!.id) && userOf(org, e.user!.name).privileged)).toBe(true);
   });
 
   it('DGA beaconing: periodic requests to random-looking domains', async () => {

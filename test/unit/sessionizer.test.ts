@@ -26,6 +26,19 @@ function run(events: NormalizedEvent[], state: ReadonlyMap<string, UserSessions>
 }
 
 describe('sessionize', () => {
+  it('counts a privileged session: its commands and vault checkouts, and touches the secrets', () => {
+    const { changes } = run([
+      ev(0, 'logon', { host: 'JUMP-1' }),
+      ev(1, 'command', { category: 'process', command: 'df -h', asset: 'DB-1' }),
+      ev(2, 'command', { category: 'process', command: 'sudo -i', asset: 'DB-1' }),
+      ev(3, 'secret_access', { category: 'iam', secretId: 'prod/db/root' }),
+      ev(9, 'logoff', { host: 'JUMP-1' }),
+    ]);
+    const s = changes.sessions[0]!;
+    expect(s).toMatchObject({ commands: 2, secretCheckouts: 1, eventCount: 5 });
+    expect(s.touched.has('Asset\u0000prod/db/root')).toBe(true);
+  });
+
   it('runs a session from logon to logoff and counts what happened in it', () => {
     const { changes, next } = run([
       ev(0, 'logon', { host: 'PC-1', ip: '10.0.0.1', country: 'GB' }),

@@ -16,6 +16,8 @@ import type { Session } from '../sessionizer.ts';
  * has been seen (`IndicatorContext.seenSources`); `dataSourcesOf` tells what an event shows.
  * `network` is access to networked assets and applications (ECS `network`, remote logons, any
  * event naming a destination asset or a service, and web traffic, which carries bytes too).
+ * `process` is command lines of privileged sessions (`process.command_line`), `vault` secret
+ * checkouts (`secret_access`).
  */
 export const DATA_SOURCES = [
   'authentication',
@@ -28,6 +30,8 @@ export const DATA_SOURCES = [
   'threat-intel',
   'malware',
   'geo',
+  'process',
+  'vault',
 ] as const;
 export type DataSource = (typeof DATA_SOURCES)[number];
 
@@ -64,6 +68,8 @@ export function dataSourcesOf(event: NormalizedEvent): DataSource[] {
   }
   if (event.asset !== undefined || event.app !== undefined) out.add('network');
   if (event.country !== undefined || event.lat !== undefined) out.add('geo');
+  if (event.command !== undefined) out.add('process');
+  if (event.secretId !== undefined) out.add('vault');
   return [...out].sort();
 }
 
@@ -90,6 +96,12 @@ export interface PeerGroupSummary {
   accessedBy: ReadonlyMap<string, number>;
   /** Per session feature: the median over peers of their typical session value, and its MAD (raw units). */
   features: Partial<Record<NumericFeature, PeerFeatureStats>>;
+  /**
+   * Per command class (privileged-access.ts), how many peers (the user excluded) have run one,
+   * from their profile checkpoints. Complete when present: an absent class means no peer has.
+   * Absent when unknown (no checkpoint carries command classes yet).
+   */
+  commandClasses?: ReadonlyMap<string, number>;
 }
 
 export interface PeerFeatureStats {

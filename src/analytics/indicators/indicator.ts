@@ -33,6 +33,7 @@ export const INDICATOR_FAMILIES = [
   'dga',
   'account',
   'hr',
+  'privileged',
 ] as const;
 export type IndicatorFamily = (typeof INDICATOR_FAMILIES)[number];
 

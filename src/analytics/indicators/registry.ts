@@ -13,7 +13,7 @@ import {
   rareAssetAccess,
   rareDeviceAccess,
 } from './access.indicator.ts';
-import { privilegedAccountInteractive, serviceAccountInteractive } from './account.indicator.ts';
+import { privilegedAccountInteractive, serviceAccountFirstInteractive, serviceAccountInteractive } from './account.indicator.ts';
 import { failedLogonBurst, successAfterFailedBurst } from './authentication.indicator.ts';
 import { dgaDomain } from './dga.indicator.ts';
 import { activityAfterTermination, departingEmployeeActivity } from './hr.indicator.ts';
@@ -31,6 +31,13 @@ import {
   peerUploadOutlier,
   peerUsbCopyOutlier,
 } from './peer-group.indicator.ts';
+import {
+  newCommandClass,
+  riskyCommand,
+  secretCheckoutBurst,
+  secretCheckoutUnusualHour,
+  unusualSecretAccess,
+} from './privileged.indicator.ts';
 import { malwareOnDevice, threatIntelDomain, threatIntelIp } from './threat-intel.indicator.ts';
 import { unusualDay, unusualHour } from './time.indicator.ts';
 import {
@@ -78,6 +85,13 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   privilegedAccountInteractive,
   departingEmployeeActivity,
   activityAfterTermination,
+  // Privileged sessions and vault checkouts (issue 10).
+  serviceAccountFirstInteractive,
+  riskyCommand,
+  newCommandClass,
+  unusualSecretAccess,
+  secretCheckoutUnusualHour,
+  secretCheckoutBurst,
 ]);
 
 /** Changes to one indicator. */

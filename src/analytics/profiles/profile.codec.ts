@@ -5,13 +5,14 @@
  * shape and names the first field that is wrong; a checkpoint of another version is refused,
  * not guessed at.
  */
-import type { CategoricalProfile } from './categorical.profile.ts';
+import { type CategoricalProfile, createCategorical } from './categorical.profile.ts';
 import type { LastLocation } from './geo.ts';
 import { type DynamicHistogram, NUMERIC_FEATURES, type NumericFeature } from './histogram.profile.ts';
 import { SESSION_FEATURES, type SessionFeature, type SessionFeatures } from './session-features.ts';
 import {
   CATEGORICAL_KINDS,
   type CategoricalKind,
+  DEFAULT_CAPS,
   PROFILE_VERSION,
   TZ_SOURCES,
   type TzSource,
@@ -125,7 +126,16 @@ function cloneFeatures(f: SessionFeatures): SessionFeatures {
   for (const feature of SESSION_FEATURES) {
     contributors[feature] = f.contributors[feature].map(([id, amount]): [string, number] => [id, amount]);
   }
-  return { ...f, assets: [...f.assets], novelAssets: [...f.novelAssets], novelAssetEvents: [...f.novelAssetEvents], contributors };
+  return {
+    ...f,
+    assets: [...f.assets],
+    novelAssets: [...f.novelAssets],
+    novelAssetEvents: [...f.novelAssetEvents],
+    secrets: [...f.secrets],
+    novelSecrets: [...f.novelSecrets],
+    secretEvents: [...f.secretEvents],
+    contributors,
+  };
 }
 
 /** The JSON text of a checkpoint. */
@@ -137,6 +147,9 @@ export class ProfileFormatError extends Error {
   override readonly name = 'ProfileFormatError';
 }
 
+/** Categorical parts a version-1 checkpoint may lack: they were added without a version change. */
+const LATER_KINDS: ReadonlySet<CategoricalKind> = new Set(['commands', 'secrets', 'interactive']);
+
 /** Rebuilds a profile from `serialize`'s output (or its JSON text parsed). */
 export function deserialize(input: unknown): UserProfile {
   const r = new Reader();
@@ -147,6 +160,12 @@ export function deserialize(input: unknown): UserProfile {
   const categorical = {} as Record<CategoricalKind, CategoricalProfile>;
   for (const kind of CATEGORICAL_KINDS) {
     const path = `categorical.${kind}`;
+    // Parts added after a checkpoint was written (commands, secrets, interactive) start empty
+    // rather than throwing the whole baseline away.
+    if (categoricalIn[kind] === undefined && LATER_KINDS.has(kind)) {
+      categorical[kind] = createCategorical(DEFAULT_CAPS[kind]);
+      continue;
+    }
     const c = r.object(categoricalIn[kind], path);
     const entries = new Map<string, { w: number; first: number; last: number }>();
     r.array(c['entries'], `${path}.entries`).forEach((row, i) => {
@@ -263,8 +282,18 @@ function readFeatures(r: Reader, x: unknown, path: string): SessionFeatures {
     novelAssetEvents:
       f['novelAssetEvents'] === undefined ? [] : r.array(f['novelAssetEvents'], `${path}.novelAssetEvents`).map((a, i) => r.string(a, `${path}.novelAssetEvents[${i}]`)),
     failures: n('failures'),
+    // Absent in checkpoints written before secret checkouts were tracked per session.
+    secretCheckouts: f['secretCheckouts'] === undefined ? 0 : n('secretCheckouts'),
+    secrets: strings(r, f['secrets'], `${path}.secrets`),
+    novelSecrets: strings(r, f['novelSecrets'], `${path}.novelSecrets`),
+    secretEvents: strings(r, f['secretEvents'], `${path}.secretEvents`),
     contributors,
   };
+}
+
+/** An optional list of strings (absent → empty). */
+function strings(r: Reader, x: unknown, path: string): string[] {
+  return x === undefined ? [] : r.array(x, path).map((a, i) => r.string(a, `${path}[${i}]`));
 }
 
 class Reader {

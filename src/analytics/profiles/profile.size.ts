@@ -61,7 +61,7 @@ function fixedBytes(): number {
 function featuresBytes(f: SessionFeatures): number {
   let bytes = 420 + utf8(f.sessionId);
   for (const a of f.assets) bytes += utf8(a) + 3;
-  for (const a of [...f.novelAssets, ...f.novelAssetEvents]) bytes += utf8(a) + 3;
+  for (const a of [...f.novelAssets, ...f.novelAssetEvents, ...f.secrets, ...f.novelSecrets, ...f.secretEvents]) bytes += utf8(a) + 3;
   for (const feature of SESSION_FEATURES) for (const [id] of f.contributors[feature]) bytes += utf8(id) + 16;
   return bytes;
 }
@@ -106,7 +106,7 @@ export function estimateHeapBytes(profile: UserProfile): number {
   for (const f of profile.open) {
     bytes += HEAP_OPEN_SESSION + f.sessionId.length;
     for (const a of f.assets) bytes += 24 + a.length;
-    for (const a of [...f.novelAssets, ...f.novelAssetEvents]) bytes += 24 + a.length;
+    for (const a of [...f.novelAssets, ...f.novelAssetEvents, ...f.secrets, ...f.novelSecrets, ...f.secretEvents]) bytes += 24 + a.length;
     for (const feature of SESSION_FEATURES) for (const [id] of f.contributors[feature]) bytes += 60 + id.length;
   }
   return bytes;

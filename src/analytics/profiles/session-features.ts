@@ -45,6 +45,14 @@ export interface SessionFeatures {
   /** The events of those first accesses, bounded. */
   novelAssetEvents: string[];
   failures: number;
+  /** Vault secret checkouts in the session (`secret_access` events). */
+  secretCheckouts: number;
+  /** Distinct secrets checked out, first-checkout order, bounded by MAX_SESSION_ASSETS. */
+  secrets: string[];
+  /** Those new to the user's baseline at the time, bounded. */
+  novelSecrets: string[];
+  /** The first checkout event of each secret in `secrets`, bounded. */
+  secretEvents: string[];
   /** Per feature, the events that contributed most: [event id, amount], largest first. */
   contributors: Record<SessionFeature, Array<[string, number]>>;
 }
@@ -66,6 +74,10 @@ export function createSessionFeatures(sessionId: string, ts: number): SessionFea
     novelAssets: [],
     novelAssetEvents: [],
     failures: 0,
+    secretCheckouts: 0,
+    secrets: [],
+    novelSecrets: [],
+    secretEvents: [],
     contributors: {
       'bytes-in': [],
       'bytes-out': [],
@@ -98,6 +110,15 @@ export function addNovelAsset(f: SessionFeatures, asset: string, eventId: string
   if (f.novelAssets.includes(asset) || f.novelAssets.length >= MAX_SESSION_ASSETS) return;
   f.novelAssets.push(asset);
   if (f.novelAssetEvents.length < 4 * MAX_CONTRIBUTORS) f.novelAssetEvents.push(eventId);
+}
+
+/** Notes a secret checkout; `novel` when the secret is new to the user (call before the profile learns it). */
+export function addSecretCheckout(f: SessionFeatures, secret: string, eventId: string, novel: boolean): void {
+  f.secretCheckouts += 1;
+  if (f.secrets.includes(secret) || f.secrets.length >= MAX_SESSION_ASSETS) return;
+  f.secrets.push(secret);
+  f.secretEvents.push(eventId);
+  if (novel) f.novelSecrets.push(secret);
 }
 
 /** Adds one event to the session's features. */

@@ -16,11 +16,12 @@
  * profile.size.ts measures it. Measured on Node 24 by test/unit/analytics/profile-memory.test.ts
  * (10,000 steady-state users, 66 user–entity pairs each on average): about 26 kB of heap and
  * 13 kB of JSON checkpoint per user; one user–entity pair about 160 B of heap and 66 B of JSON;
- * the worst case (every cap full, 32-character keys) about 56 kB of JSON and 113 kB of heap
+ * the worst case (every cap full, 32-character keys) about 63 kB of JSON and 124 kB of heap
  * (estimated). The test asserts: typical ≤ 32 kB heap and 16 kB JSON, worst ≤ 128 kB heap and
  * 64 kB JSON, a pair ≤ 250 B heap and 100 B JSON.
  */
 import type { NormalizedEvent } from '../../events/event.ts';
+import { classifyCommand, COMMAND_CLASSES, INTERACTIVE_CHANNELS, interactiveChannel } from '../privileged-access.ts';
 import {
   type CategoricalProfile,
   createCategorical,
@@ -55,19 +56,33 @@ import {
   type SessionFeatures,
   sessionFeatureValues,
   addNovelAsset,
+  addSecretCheckout,
 } from './session-features.ts';
 import { createTemporal, observeTime, scaleTemporal, shiftTemporal, type TemporalProfile } from './temporal.profile.ts';
 
 export const PROFILE_VERSION = 1;
 
-export const CATEGORICAL_KINDS = ['assets', 'applications', 'devices', 'domains', 'countries', 'cities', 'networks'] as const;
+export const CATEGORICAL_KINDS = [
+  'assets',
+  'applications',
+  'devices',
+  'domains',
+  'countries',
+  'cities',
+  'networks',
+  'commands',
+  'secrets',
+  'interactive',
+] as const;
 export type CategoricalKind = (typeof CATEGORICAL_KINDS)[number];
 
 /**
  * Most keys kept per categorical part. Sized from the synthetic organisation and CERT data
  * with room to spare: people there touch 10–40 assets, under 20 applications, 1–3 devices,
- * 20–60 web domains, a handful of countries, cities and home networks. A user beyond a cap
- * loses only their rarest keys (folded into the part's `other` mass).
+ * 20–60 web domains, a handful of countries, cities and home networks. Command classes and
+ * interactive channels are closed sets (privileged-access.ts), so their caps are their sizes;
+ * an administrator checks out tens of vault secrets. A user beyond a cap loses only their
+ * rarest keys (folded into the part's `other` mass).
  */
 export const DEFAULT_CAPS: Readonly<Record<CategoricalKind, number>> = Object.freeze({
   assets: 128,
@@ -77,6 +92,9 @@ export const DEFAULT_CAPS: Readonly<Record<CategoricalKind, number>> = Object.fr
   countries: 16,
   cities: 32,
   networks: 32,
+  commands: COMMAND_CLASSES.length,
+  secrets: 32,
+  interactive: INTERACTIVE_CHANNELS.length,
 });
 
 export const MAX_RECENT_FAILURES = 64;
@@ -178,9 +196,12 @@ export function cityKey(country: string | undefined, city: string): string {
   return `${country ?? '?'}/${city}`;
 }
 
-/** Events that are not the user's own behaviour: HR records and host facts. */
+/**
+ * Events that are not the user's own behaviour: HR records and host facts. A secret checkout
+ * is behaviour whatever its category (ECS files vault events under `iam`).
+ */
 export function isBehaviour(event: NormalizedEvent): boolean {
-  return event.user !== undefined && event.category !== 'iam' && event.category !== 'malware';
+  return event.user !== undefined && ((event.category !== 'iam' && event.category !== 'malware') || event.secretId !== undefined);
 }
 
 /**
@@ -214,6 +235,7 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
 
   const c = profile.categorical;
   const novelAsset = event.asset !== undefined && !c.assets.entries.has(event.asset);
+  const novelSecret = event.secretId !== undefined && !c.secrets.entries.has(event.secretId);
   if (event.asset !== undefined) observeCategory(c.assets, event.asset, unit, ts);
   if (event.app !== undefined) observeCategory(c.applications, event.app, unit, ts);
   if (event.host !== undefined) observeCategory(c.devices, event.host, unit, ts);
@@ -222,6 +244,10 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
   if (event.city !== undefined) observeCategory(c.cities, cityKey(event.country, event.city), unit, ts);
   const network = event.ip === undefined ? null : sourceNetwork(event.ip);
   if (network !== null) observeCategory(c.networks, network, unit, ts);
+  if (event.command !== undefined) observeCategory(c.commands, classifyCommand(event.command), unit, ts);
+  if (event.secretId !== undefined) observeCategory(c.secrets, event.secretId, unit, ts);
+  const channel = interactiveChannel(event);
+  if (channel !== null) observeCategory(c.interactive, channel, unit, ts);
 
   observeTime(profile.temporal, ts, profile.tzOffsetMinutes, unit);
   observeActiveHour(profile, event);
@@ -254,6 +280,7 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
     }
     addToSessionFeatures(features, event, options.internalDomains ?? []);
     if (novelAsset) addNovelAsset(features, event.asset!, event.id);
+    if (event.secretId !== undefined) addSecretCheckout(features, event.secretId, event.id, novelSecret);
   }
   return true;
 }

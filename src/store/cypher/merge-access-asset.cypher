@@ -3,7 +3,7 @@
 // two to three times slower). Histograms: hourHist 24 bins (UTC hour), dowHist 7 bins (Monday
 // first). ON CREATE / ON MATCH rather than ON CREATE + SET, which would read what it writes and
 // make the planner materialise every row first (an Eager barrier).
-// inputs: $rows [{user, id, kind ('host'|'domain'), count, failures, first, last, bytesIn, bytesOut, hourHist,
+// inputs: $rows [{user, id, kind ('host'|'domain'|'secret'), count, failures, first, last, bytesIn, bytesOut, hourHist,
 //   dowHist}] sorted by id, users already merged. outputs: none.
 CYPHER replan=skip
 UNWIND $rows AS row

@@ -25,6 +25,7 @@ import {
   TOKYO,
   usual,
 } from './fixtures.ts';
+import { PRIVILEGED_CASES } from './privileged-cases.ts';
 
 export interface Case {
   name: string;
@@ -431,4 +432,5 @@ export const CASES: Readonly<Record<string, IndicatorCases>> = {
       { name: 'an active employee', ctx: () => eventContext(logonAt(T1), { hr: { status: 'ACTIVE' } }) },
     ],
   },
+  ...PRIVILEGED_CASES,
 };

@@ -181,7 +181,7 @@ describe('activity and configuration', () => {
     };
     const problems = indicatorConfigProblems(INDICATORS, config);
     expect(problems).toEqual([
-      "disabledFamilies: unknown family 'astrology' (families: access, peer-group, time, location, volume, authentication, lateral-movement, threat-intel, dga, account, hr)",
+      "disabledFamilies: unknown family 'astrology' (families: access, peer-group, time, location, volume, authentication, lateral-movement, threat-intel, dga, account, hr, privileged)",
       'indicators.no-such-indicator: no such indicator',
       'indicators.impossible-travel.threshold: a fact has no p-value threshold',
       'indicators.impossible-travel.params.maxSpeed: no such parameter (it has maxSpeedKmh, minDistanceKm, minIntervalMinutes)',

@@ -16,6 +16,7 @@ import {
   estimateSerializedBytes,
   measureSerializedBytes,
 } from '../../../src/analytics/profiles/profile.size.ts';
+import { observeCategory } from '../../../src/analytics/profiles/categorical.profile.ts';
 import { createSessionFeatures, MAX_SESSION_ASSETS } from '../../../src/analytics/profiles/session-features.ts';
 import {
   CATEGORICAL_KINDS,
@@ -139,7 +140,12 @@ const FIELD: Readonly<Record<(typeof CATEGORICAL_KINDS)[number], keyof Normalize
   countries: 'country',
   cities: 'city',
   networks: 'ip',
+  commands: 'command',
+  secrets: 'secretId',
+  interactive: 'command',
 };
+/** Parts keyed by a closed set of classes (privileged-access.ts): filled directly with 32-character keys. */
+const DERIVED: ReadonlySet<string> = new Set(['commands', 'interactive']);
 
 /** Every cap full with 32-character keys, full rings, the most open sessions, each with the most assets. */
 function worstCaseUser(): UserProfile {
@@ -148,6 +154,10 @@ function worstCaseUser(): UserProfile {
   for (const kind of CATEGORICAL_KINDS) {
     for (let i = 0; i < p.categorical[kind].cap + 10; i++) {
       const key = `${kind}-${String(i).padStart(32 - kind.length - 1, '0')}`;
+      if (DERIVED.has(kind)) {
+        observeCategory(p.categorical[kind], key, 1, ts++);
+        continue;
+      }
       const e: NormalizedEvent = { id: `e${ts}`, ts: ts++, category: 'authentication', action: 'logon', outcome: 'failure', user: p.user, lat: 1, lon: 1 };
       if (kind === 'cities') e.country = 'GB';
       observeEvent(p, { ...e, [FIELD[kind]]: kind === 'networks' ? `81.${i >> 8}.${i & 255}.9` : key });

@@ -29,4 +29,14 @@ describe('EventInput to the ECS mapper', () => {
     const b = mapEventInput({ ...base }, 'e');
     expect(typeof a === 'object' && !Array.isArray(a) && typeof b === 'object' && !Array.isArray(b) && a.id === b.id).toBe(true);
   });
+
+  it('carries privileged-session fields: command line, terminal, protocol and the secret checked out', () => {
+    const cmd = { ...base, category: 'process', action: 'command', commandLine: 'whoami /all', interactive: true, protocol: 'RDP' };
+    expect(mapEventInput(cmd, 'e')).toMatchObject({ command: 'whoami /all', interactive: true, protocol: 'rdp' });
+    const checkout = { ...base, category: 'iam', action: 'secret_access', secretId: 'prod/db/root' };
+    expect(mapEventInput(checkout, 'e')).toMatchObject({ secretId: 'prod/db/root' });
+    expect(mapEventInput({ ...checkout, secretId: null }, 'events[1]')).toEqual([
+      'events[1].secretId: missing (a secret_access event names the secret checked out, in riskgraph.secret.id or labels.secret_id)',
+    ]);
+  });
 });
