@@ -32,6 +32,18 @@ export const SCORE_FIELDS: readonly string[] = Object.freeze([
   'Finding.anchorScore',
   'Indicator.anchorScore',
   'RiskDecision.riskScore',
+  'RiskAsOf.score',
+  'RiskReading.score',
+  'EmploymentRiskChange.delta',
+  'WhatIf.delta',
+  'WhatIfRisk.score',
+  'WhatIfRisk.raw',
+  'WhatIfSession.actualScore',
+  'WhatIfSession.whatIfScore',
+  'WhatIfSession.delta',
+  'WhatIfContribution.actual',
+  'WhatIfContribution.whatIf',
+  'WhatIfContribution.anchor',
 ]);
 
 const FLOATS = new Set(['Float', 'NonNegativeFloat']);
