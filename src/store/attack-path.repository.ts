@@ -10,7 +10,7 @@ import {
 } from '../analytics/attack-paths.ts';
 import { DomainError, ErrorCode } from '../errors.ts';
 import { cypher } from './cypher.ts';
-import type { EntityRecord, NodeType } from './entity.repository.ts';
+import type { NodeType } from './entity.repository.ts';
 import { type Neo4jExecutor, runIn } from './executor.ts';
 
 /**
@@ -34,10 +34,18 @@ export interface AttackPathQuery {
   now: number;
 }
 
+/** Nodes a path goes through: entities, and the peer groups of MEMBER_OF hops. */
+export type PathNodeType = NodeType | 'PeerGroup';
+
+export interface PathNodeRecord {
+  type: PathNodeType;
+  props: { id: string; [property: string]: unknown };
+}
+
 export interface AttackPathHopRecord {
   relationship: 'ACCESSED' | 'REPORTS_TO' | 'MEMBER_OF';
-  from: { type: NodeType; id: string };
-  to: { type: NodeType; id: string };
+  from: { type: PathNodeType; id: string };
+  to: { type: PathNodeType; id: string };
   /** The user whose behaviour the hop is. */
   actor: string | null;
   count: number | null;
@@ -55,7 +63,7 @@ export interface AttackPathRecord {
   cost: number;
   /** Highest risk score of an account on the path after the start, or null. */
   risk: number | null;
-  nodes: EntityRecord[];
+  nodes: PathNodeRecord[];
   hops: AttackPathHopRecord[];
 }
 
@@ -164,12 +172,12 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
 interface RawPath {
   cost: number;
   risk: number | null;
-  nodes: Array<{ type: NodeType; entity: EntityRecord['props'] }>;
+  nodes: Array<{ type: PathNodeType; entity: PathNodeRecord['props'] }>;
   hops: Array<{
     relationship: AttackPathHopRecord['relationship'];
-    fromType: NodeType;
+    fromType: PathNodeType;
     fromKey: string;
-    toType: NodeType;
+    toType: PathNodeType;
     toKey: string;
     actor: string | null;
     count: number | null;

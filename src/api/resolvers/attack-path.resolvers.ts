@@ -1,9 +1,11 @@
 import { ATTACK_PATH_LIMITS, AttackPathRanking } from '../../analytics/attack-paths.ts';
-import type { AttackPathHopRecord, AttackPathRecord } from '../../store/attack-path.repository.ts';
+import type { AttackPathHopRecord, AttackPathRecord, PathNodeRecord } from '../../store/attack-path.repository.ts';
+import type { EntityRecord } from '../../store/entity.repository.ts';
+import type { PeerGroupRecord } from '../../store/peer-group-view.repository.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, notFound } from '../errors.ts';
 import { parseAssetId, parseEntityOrUserId, toGlobalId } from '../global-id.ts';
-import { entityModel, toDate, userModel } from '../models.ts';
+import { entityModel, peerGroupModel, toDate, userModel } from '../models.ts';
 import type { ResolverMap } from '../schema.ts';
 
 interface AttackPathArgs {
@@ -20,11 +22,24 @@ function intIn(field: string, value: number, max: number): number {
   return value;
 }
 
+/** `Type:key` for entities (what Query.entity takes), `PeerGroup:<id>` for peer groups. */
+const nodeId = (type: PathNodeRecord['type'], id: string) => (type === 'PeerGroup' ? `PeerGroup:${id}` : toGlobalId(type, id));
+
+function nodeModel(node: PathNodeRecord) {
+  const isGroup = node.type === 'PeerGroup';
+  return {
+    id: nodeId(node.type, node.props.id),
+    type: node.type,
+    entity: isGroup ? null : entityModel(node as EntityRecord),
+    peerGroup: isGroup ? peerGroupModel(node.props as PeerGroupRecord) : null,
+  };
+}
+
 function hopModel(hop: AttackPathHopRecord) {
   return {
     relationship: hop.relationship,
-    from: toGlobalId(hop.from.type, hop.from.id),
-    to: toGlobalId(hop.to.type, hop.to.id),
+    from: nodeId(hop.from.type, hop.from.id),
+    to: nodeId(hop.to.type, hop.to.id),
     actorKey: hop.actor,
     count: hop.count,
     lastSeen: toDate(hop.lastSeen),
@@ -36,7 +51,7 @@ function hopModel(hop: AttackPathHopRecord) {
 }
 
 function pathModel(path: AttackPathRecord) {
-  return { cost: path.cost, risk: path.risk, length: path.hops.length, nodes: path.nodes.map(entityModel), hops: path.hops.map(hopModel) };
+  return { cost: path.cost, risk: path.risk, length: path.hops.length, nodes: path.nodes.map(nodeModel), hops: path.hops.map(hopModel) };
 }
 
 export const attackPathResolvers: ResolverMap = {
