@@ -337,7 +337,6 @@ async function main(): Promise<void> {
     });
     const { userId, ipOf, deviceOf, counts } = fixture;
     const fixtureSeconds = fixture.seconds;
-    log(`fixture: ${counts.users} users, ${counts.accessed} ACCESSED edges in ${fixtureSeconds.toFixed(1)} s`);
 
     // ── (a) risk decision ──
     const load = await server.api.riskDecisions.reload();

@@ -114,7 +114,6 @@ async function main(): Promise<void> {
       read: (statement) => executor.query('READ', statement),
       log,
     });
-    log(`fixture: ${fixture.counts.users} users, ${fixture.counts.accessed} ACCESSED edges in ${fixture.seconds.toFixed(1)} s`);
 
     // One peer group per department, written (and its peer shares stamped) by the product.
     const groupsStarted = performance.now();

@@ -204,8 +204,12 @@ describe('attackPaths', () => {
     expect(four.estimatedExpansions).toBeGreaterThan(three.estimatedExpansions);
   });
 
-  it('with toCriticalAssets, searches every critical asset and only those', async () => {
+  it('with toCriticalAssets (or without a target), searches every critical asset and only those', async () => {
     const result = await search({ from: 'mallory', critical: true, first: 10 });
+    // No target at all means the same (costs drift by the milliseconds between the two searches).
+    const untargeted = await search({ from: 'mallory', first: 10 });
+    expect(untargeted.targets).toEqual(result.targets);
+    expect(untargeted.paths.map(ids)).toEqual(result.paths.map(ids));
     expect(result.targets).toEqual([FIN, 'Asset:HR-DB']);
     expect(result.paths.map((p) => ids(p).at(-1))).toEqual(['Asset:HR-DB', FIN, FIN, FIN, FIN]);
     expect(ids(result.paths[0]!)).toEqual(['User:mallory', 'Asset:SHARE-1', 'User:dave', 'Asset:HR-DB']);
@@ -234,7 +238,7 @@ describe('attackPaths', () => {
 
   it('refuses bad input with errors that name the argument', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ from: 'mallory' }, 'to: name the target asset (to) or set toCriticalAssets'],
+      [{ from: 'mallory', critical: false }, 'to: name the target asset (to), or search the critical assets'],
       [{ from: 'mallory', to: FIN, critical: true }, 'to: give either to or toCriticalAssets, not both'],
       [{ from: 'mallory', to: FIN, maxHops: 7 }, 'maxHops: must be between 1 and 6, got 7'],
       [{ from: 'mallory', to: FIN, first: 21 }, 'first: must be between 1 and 20, got 21'],

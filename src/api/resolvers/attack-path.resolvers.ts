@@ -61,10 +61,10 @@ export const attackPathResolvers: ResolverMap = {
       if (from.type !== 'User' && from.type !== 'Device') {
         throw badInput('from', `'${args.from}' is a ${from.type} id; attack paths start at a user or a device`);
       }
-      const toCriticalAssets = args.toCriticalAssets === true;
-      if (toCriticalAssets === (args.to != null)) {
-        throw badInput('to', toCriticalAssets ? 'give either to or toCriticalAssets, not both' : 'name the target asset (to) or set toCriticalAssets');
-      }
+      // No `to`: the critical assets (unless the caller said toCriticalAssets: false).
+      if (args.to != null && args.toCriticalAssets === true) throw badInput('to', 'give either to or toCriticalAssets, not both');
+      if (args.to == null && args.toCriticalAssets === false) throw badInput('to', 'name the target asset (to), or search the critical assets');
+      const toCriticalAssets = args.to == null;
       const to = args.to != null ? parseAssetId(args.to, 'to') : null;
       const maxHops = intIn('maxHops', args.maxHops ?? 4, ATTACK_PATH_LIMITS.maxHops);
       const first = intIn('first', args.first ?? 5, ATTACK_PATH_LIMITS.maxFirst);
