@@ -29,7 +29,9 @@ WITH ns, rs, costs, reduce(c = 0.0, x IN costs | c + x) AS cost,
      CASE WHEN $rankBy = 'RISKIEST'
           THEN reduce(m = -1.0, n IN ns[1..] | CASE WHEN n:User AND n.riskScore > m THEN toFloat(n.riskScore) ELSE m END)
           ELSE 0.0 END AS rankRisk
-ORDER BY rankRisk DESC, cost, size(rs), [n IN ns | n.id]
+// Ties (equal cost and length) in a stable order without reading a property of every
+// candidate's nodes: by their element ids (a candidate set can hold tens of thousands of paths).
+ORDER BY rankRisk DESC, cost, size(rs), [n IN ns | elementId(n)]
 LIMIT $first
 RETURN cost,
        reduce(m = null, n IN ns[1..] | CASE WHEN n:User AND n.riskScore IS NOT NULL AND (m IS NULL OR n.riskScore > m) THEN toFloat(n.riskScore) ELSE m END) AS risk,
