@@ -32,6 +32,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { buildAccessGraph } from './fixtures/access-graph.ts';
 
 const DAY = 86_400_000;
 
@@ -325,115 +326,17 @@ async function main(): Promise<void> {
 
     // ── fixture ──
     const random = seededRandom(20261122);
-    const now = Date.now();
-    const userId = (i: number) => `u${String(i).padStart(5, '0')}`;
-    const deptOf = (i: number) => Math.floor((i * departments) / users);
-    const assetsPerDept = 250;
-    const sharedAssets = 100;
-    const deptAsset = (d: number, k: number) => `d${String(d).padStart(2, '0')}-srv-${String(k).padStart(3, '0')}`;
-    const sharedAsset = (k: number) => `shared-${String(k).padStart(3, '0')}`;
-    const ipOf = (i: number) => `10.${deptOf(i)}.${(i >> 8) & 255}.${i & 255}`;
-    const deviceOf = (i: number) => `WS-${userId(i)}`;
-    /** Zipf(s) over n ranks: cumulative weights for sampling by binary search. */
-    const zipf = (n: number, s: number) => {
-      const cumulative: number[] = [];
-      let total = 0;
-      for (let k = 1; k <= n; k++) cumulative.push((total += 1 / k ** s));
-      return (): number => {
-        const x = random() * total;
-        let lo = 0;
-        let hi = n - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (cumulative[mid]! < x) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      };
-    };
-    const pickDept = zipf(assetsPerDept, 1.0);
-    const pickShared = zipf(sharedAssets, 1.2);
-    const distinct = (count: number, pick: () => number) => {
-      const chosen = new Set<number>();
-      for (let tries = 0; chosen.size < count && tries < count * 50; tries++) chosen.add(pick());
-      return [...chosen];
-    };
-
-    const fixtureStarted = performance.now();
-    log(`generating ${users} users in ${departments} departments`);
-    const userRows = Array.from({ length: users }, (_, i) => {
-      const draw = random();
-      // Most users low risk; 5 % high, 1 % critical (a skewed leaderboard, as real scores are).
-      const score = draw < 0.01 ? 75 + random() * 25 : draw < 0.06 ? 50 + random() * 25 : random() * 30;
-      const status = draw > 0.99 ? 'TERMINATED' : draw > 0.97 ? 'NOTICE_GIVEN' : 'ACTIVE';
-      const manager = i % (users / departments) === 0 ? (i === 0 ? null : userId(0)) : userId(Math.floor(i / (users / departments)) * (users / departments));
-      return { id: userId(i), dept: `D${deptOf(i)}`, score: round(score), status, manager, device: deviceOf(i), ip: ipOf(i) };
+    const fixture = await buildAccessGraph({
+      users,
+      departments,
+      random,
+      now: Date.now(),
+      write,
+      read: (statement) => executor.query('READ', statement),
+      log,
     });
-    for (let i = 0; i < userRows.length; i += 5_000) {
-      await write(
-        `UNWIND $rows AS row
-         CREATE (u:User {id: row.id, name: row.id, department: row.dept, riskScore: toFloat(row.score), employmentStatus: row.status,
-                         statusEffective: $now - 86400000 * 30, firstSeen: $now - 86400000 * 90, lastSeen: $now - 3600000, eventCount: 1000})
-         CREATE (d:Device {id: row.device, firstSeen: $now - 86400000 * 90})
-         CREATE (u)-[:ACCESSED {count: 400, failures: 0, firstSeen: $now - 86400000 * 90, lastSeen: $now - 86400000,
-                                bytesIn: 0, bytesOut: 0, hourHist: [h IN range(0, 23) | CASE WHEN 8 <= h < 18 THEN 40 ELSE 0 END],
-                                dowHist: [80, 80, 80, 80, 80, 0, 0]}]->(d)
-         CREATE (s:Session {id: 'sess-' + row.id, user: row.id, partition: 0, cursor: 'current', status: 'CLOSED', closeReason: 'logoff',
-                            start: $now - 86400000 - 28800000, lastTs: $now - 86400000, end: $now - 86400000, eventCount: 50,
-                            ips: [row.ip], countries: ['GB']})-[:OF]->(u)`,
-        { rows: userRows.slice(i, i + 5_000), now },
-      );
-    }
-    await write(
-      `UNWIND $rows AS row WITH row WHERE row.manager IS NOT NULL
-       MATCH (u:User {id: row.id}), (m:User {id: row.manager}) CREATE (u)-[:REPORTS_TO]->(m)`,
-      { rows: userRows.map((r) => ({ id: r.id, manager: r.manager })) },
-    );
-    const assetRows = [
-      ...Array.from({ length: departments * assetsPerDept }, (_, j) => deptAsset(Math.floor(j / assetsPerDept), j % assetsPerDept)),
-      ...Array.from({ length: sharedAssets }, (_, k) => sharedAsset(k)),
-    ];
-    await write(`UNWIND $ids AS id CREATE (:Asset {id: id, kind: 'host', firstSeen: $now - 86400000 * 365})`, { ids: assetRows, now });
-
-    // ACCESSED edges: 92 of the department's 250 servers and 10 of the 100 shared ones per user,
-    // each by Zipf popularity; counts and recency skewed too.
-    // One user's edges per row: [asset, count, hours since last access].
-    const EDGE_STATEMENT = `UNWIND $users AS row
-       MATCH (u:User {id: row.id})
-       UNWIND row.edges AS e
-       MATCH (a:Asset {id: e[0]})
-       CREATE (u)-[:ACCESSED {count: e[1], failures: 0, firstSeen: $now - 86400000 * 90, lastSeen: $now - e[2] * 3600000,
-                              bytesIn: e[1] * 20000, bytesOut: e[1] * 2000,
-                              hourHist: [h IN range(0, 23) | CASE WHEN 8 <= h < 18 THEN e[1] / 10 ELSE 0 END],
-                              dowHist: [d IN range(0, 6) | CASE WHEN d < 5 THEN e[1] / 5 ELSE 0 END]}]->(a)`;
-    let edges = 0;
-    let nextReport = 200_000;
-    let batch: Array<{ id: string; edges: Array<[string, number, number]> }> = [];
-    let batchEdges = 0;
-    for (let i = 0; i < users; i++) {
-      const d = deptOf(i);
-      const row = { id: userId(i), edges: [] as Array<[string, number, number]> };
-      for (const k of distinct(92, pickDept)) row.edges.push([deptAsset(d, k), 1 + Math.floor(-Math.log(1 - random()) * 20), Math.floor(random() * 24 * 60)]);
-      for (const k of distinct(10, pickShared)) row.edges.push([sharedAsset(k), 1 + Math.floor(-Math.log(1 - random()) * 50), Math.floor(random() * 24 * 30)]);
-      batch.push(row);
-      batchEdges += row.edges.length;
-      if (batchEdges >= 25_000 || i === users - 1) {
-        await write(EDGE_STATEMENT, { users: batch, now });
-        edges += batchEdges;
-        batch = [];
-        batchEdges = 0;
-        if (edges >= nextReport) {
-          log(`  ${edges} ACCESSED edges to assets`);
-          nextReport += 200_000;
-        }
-      }
-    }
-    const fixtureSeconds = (performance.now() - fixtureStarted) / 1000;
-    const [counts] = await executor.query<{ users: number; accessed: number }>(
-      'READ',
-      'MATCH (u:User) WITH count(u) AS users MATCH ()-[r:ACCESSED]->() RETURN users, count(r) AS accessed',
-    );
-    log(`fixture: ${counts!.users} users, ${counts!.accessed} ACCESSED edges in ${fixtureSeconds.toFixed(1)} s`);
+    const { userId, ipOf, deviceOf, counts } = fixture;
+    const fixtureSeconds = fixture.seconds;
 
     // ── (a) risk decision ──
     const load = await server.api.riskDecisions.reload();
@@ -567,7 +470,7 @@ async function main(): Promise<void> {
         loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((l) => round(l, 2)) },
       },
       config: { neo4j: config.neo4j.uri ?? 'local', pageCache: config.neo4j.pageCache, heap: config.neo4j.heap },
-      fixture: { users: counts!.users, accessedEdges: counts!.accessed, departments, assets: assetRows.length, seconds: round(fixtureSeconds, 1) },
+      fixture: { users: counts.users, accessedEdges: counts.accessed, departments, assets: fixture.assets, seconds: round(fixtureSeconds, 1) },
       riskDecision: {
         stateLoad: { users: load.users, ms: load.ms },
         inProcessMicroseconds: summarise(inProcess, 1),

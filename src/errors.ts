@@ -18,6 +18,10 @@ export const ErrorCode = Object.freeze({
   QUEUE_UNAVAILABLE: 'QUEUE_UNAVAILABLE',
   INFRA_START_FAILED: 'INFRA_START_FAILED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A request that would do more work than a limit allows (the message names the limit). */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  /** A request that ran out of its time limit (the message names it). */
+  TIMED_OUT: 'TIMED_OUT',
 });
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

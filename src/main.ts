@@ -38,6 +38,7 @@ import { Neo4jAuditRepository } from './store/audit.repository.ts';
 import { Neo4jContextInputRepository } from './store/context-inputs.repository.ts';
 import { Neo4jDeadLetterRepository } from './store/dead-letter.repository.ts';
 import { Neo4jEntityRepository } from './store/entity.repository.ts';
+import { Neo4jAttackPathRepository } from './store/attack-path.repository.ts';
 import { Neo4jHrRepository } from './store/hr.repository.ts';
 import { Neo4jPeerGroupViewRepository } from './store/peer-group-view.repository.ts';
 import { Neo4jScopeRepository } from './store/scope.repository.ts';
@@ -399,6 +400,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
     await riskDecisions.start();
     const repos: ApiRepositories = {
       entities: new Neo4jEntityRepository(executor),
+      attackPaths: new Neo4jAttackPathRepository(executor),
       sessions: new Neo4jSessionRepository(executor),
       findings: new Neo4jFindingRepository(executor),
       riskHistory: new Neo4jRiskHistoryRepository(executor),

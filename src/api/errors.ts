@@ -36,6 +36,8 @@ const DOMAIN_TO_API: Partial<Record<ErrorCode, ApiErrorCode>> = {
   [ErrorCode.STORE_CONFLICT]: ApiErrorCode.CONFLICT,
   [ErrorCode.STORE_UNAVAILABLE]: ApiErrorCode.SERVICE_UNAVAILABLE,
   [ErrorCode.QUEUE_UNAVAILABLE]: ApiErrorCode.SERVICE_UNAVAILABLE,
+  [ErrorCode.LIMIT_EXCEEDED]: ApiErrorCode.QUERY_TOO_COSTLY,
+  [ErrorCode.TIMED_OUT]: ApiErrorCode.QUERY_TIMEOUT,
 };
 
 /** A client input error naming the field, e.g. `badInput('first', 'must be at most 100')`. */

@@ -1,4 +1,5 @@
 import type { AlertRepository } from '../store/alert.repository.ts';
+import type { AttackPathRepository } from '../store/attack-path.repository.ts';
 import type { ApiKeyRepository } from '../store/api-key.repository.ts';
 import type { AuditRepository } from '../store/audit.repository.ts';
 import type { ContextInputRepository } from '../store/context-inputs.repository.ts';
@@ -17,6 +18,8 @@ import type { SessionRepository } from '../store/session.repository.ts';
  */
 export interface ApiRepositories {
   entities: EntityRepository;
+  /** Behaviour-weighted attack paths. */
+  attackPaths: AttackPathRepository;
   sessions: SessionRepository;
   findings: FindingRepository;
   riskHistory: RiskHistoryRepository;

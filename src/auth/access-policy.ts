@@ -11,6 +11,8 @@ export const OPERATION_POLICY: Readonly<Record<string, readonly Role[]>> = Objec
   'Query.user': Capability.READ_GRAPH,
   'Query.entity': Capability.READ_GRAPH,
   'Query.paths': Capability.READ_GRAPH,
+  // Attack paths are investigation (which account leads where, and how it would look): not for dashboards.
+  'Query.attackPaths': Capability.INVESTIGATE,
   'Query.session': Capability.READ_GRAPH,
   'Query.peerGroups': Capability.READ_GRAPH,
   'Query.peerGroup': Capability.READ_GRAPH,

@@ -38,8 +38,9 @@ export class Neo4jExecutor {
     this.database = database;
   }
 
-  read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    return this.#withSession('READ', (session) => session.executeRead(work));
+  /** `config.timeout` (ms) makes the server end the transaction when it runs longer. */
+  read<T>(work: (tx: ManagedTransaction) => Promise<T>, config?: { timeout?: number }): Promise<T> {
+    return this.#withSession('READ', (session) => session.executeRead(work, config));
   }
 
   write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {

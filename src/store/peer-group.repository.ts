@@ -97,6 +97,8 @@ export interface ReplaceOutcome {
   entityRows: number;
   /** Builds deleted after the swap (the previous one, and any abandoned ones). */
   deletedBuilds: string[];
+  /** ACCESSED edges stamped with their user's peer share at this build (attack-path hop costs). */
+  peerShareEdges: number;
 }
 
 export interface PeerGroupRepository {
@@ -118,9 +120,11 @@ export interface PeerGroupWriteLimits {
   groupBatch: number;
   rowBatch: number;
   deleteBatch: number;
+  /** Users whose ACCESSED edges one peer-share stamping transaction writes (about 100 edges each). */
+  stampBatch: number;
 }
 
-const DEFAULT_LIMITS: PeerGroupWriteLimits = Object.freeze({ groupBatch: 500, rowBatch: 5000, deleteBatch: 10_000 });
+const DEFAULT_LIMITS: PeerGroupWriteLimits = Object.freeze({ groupBatch: 500, rowBatch: 5000, deleteBatch: 10_000, stampBatch: 500 });
 
 /** Every user's profile, page by page (pages of `pageSize` users, in id order). */
 export async function* profilePages(repository: PeerGroupRepository, pageSize = 1000): AsyncGenerator<UserAccessProfile[]> {
@@ -194,7 +198,7 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
         groups: build.groups.length,
       },
     });
-    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0, deletedBuilds: [] };
+    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0, deletedBuilds: [], peerShareEdges: 0 };
     try {
       for (const batch of chunks(build.groups, this.#limits.groupBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-groups'), { rows: batch.map((g) => groupProps(g, idOf(g), buildId)) });
@@ -219,6 +223,15 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
     if (!outcome.activated) {
       await this.#deleteBuild(buildId);
       return outcome;
+    }
+    // The peer share of each member's accesses, read off the edge by attack-path searches. After
+    // the swap, in batches of users (each its own transaction); edges stamped by the previous
+    // build count as unknown to the searches from the swap on, so a half-done stamping is never
+    // mixed with the old one.
+    const users = [...new Set(build.groups.flatMap((g) => g.members.filter((m) => m.rank === 1).map((m) => m.user)))].sort();
+    for (const batch of chunks(users, this.#limits.stampBatch)) {
+      const [stamped] = await this.#executor.query<{ edges: number }>('WRITE', cypher('peer-share-stamp'), { users: batch, buildId });
+      outcome.peerShareEdges += stamped?.edges ?? 0;
     }
     const stale = await this.#executor.query<{ id: string }>('READ', cypher('peer-groups-stale-builds'));
     for (const { id } of stale) {

@@ -20,6 +20,7 @@ const SAMPLE_ARGS: Record<string, Record<string, unknown>> = {
   'Query.user': { id: 'alice' },
   'Query.entity': { id: 'User:alice' },
   'Query.paths': { from: 'alice', to: 'bob' },
+  'Query.attackPaths': { from: 'alice' },
   'Query.session': { id: 'no-session' },
   'Query.peerGroups': {},
   'Query.peerGroup': { id: 'no-group' },

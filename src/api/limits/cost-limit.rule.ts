@@ -84,6 +84,12 @@ function costOf(
       const below = selection.selectionSet
         ? costOf(selection.selectionSet, getNamedType(field.type), context, schema, variables, walk)
         : 0;
+      const search = SEARCH_COSTS[`${parent.name}.${selection.name.value}`];
+      if (search !== undefined) {
+        const { base, items } = search((name) => argumentValue(selection, field, name, variables));
+        total += 1 + base + items * below;
+        continue;
+      }
       total += 1 + multiplier(selection, field, variables) * below;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const on = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
@@ -110,6 +116,34 @@ function costOf(
 
 function fieldOf(type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/**
+ * Fields whose work is a graph search rather than a page: `base` is the search's own cost (in
+ * units of one field: roughly what it reads, as the other fields' costs are), `items` how many
+ * times their sub-selection may be answered.
+ * - attackPaths: up to `first` paths of up to `maxHops` hops, each with maxHops + 1 nodes and
+ *   maxHops hops (so the sub-selection counts first × (maxHops + 1) times), and a search whose
+ *   reads grow with every hop (250 per hop: 1,000 at the default 4 hops).
+ */
+const SEARCH_COSTS: Readonly<Record<string, (arg: (name: string) => unknown) => { base: number; items: number }>> = Object.freeze({
+  'Query.attackPaths': (arg) => {
+    const first = positive(arg('first'), 5);
+    const maxHops = positive(arg('maxHops'), 4);
+    return { base: 250 * maxHops, items: first * (maxHops + 1) };
+  },
+});
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** An argument's value: its literal, its variable's value, or its default. */
+function argumentValue(node: FieldNode, field: GraphQLField<unknown, unknown>, name: string, variables: Readonly<Record<string, unknown>>): unknown {
+  const definition = field.args.find((arg) => arg.name === name);
+  if (definition === undefined) return undefined;
+  const argument = node.arguments?.find((arg) => arg.name.value === name);
+  return argument ? valueFromAST(argument.value, definition.type, variables as Record<string, unknown>) : definition.defaultValue;
 }
 
 /** Items a field may return: `first` when it takes one, else 1. */

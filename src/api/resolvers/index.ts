@@ -1,6 +1,7 @@
 import type { ResolverMap, TypeResolvers } from '../schema.ts';
 import { adminResolvers } from './admin.resolvers.ts';
 import { alertResolvers } from './alert.resolvers.ts';
+import { attackPathResolvers } from './attack-path.resolvers.ts';
 import { contextInputResolvers } from './context-input.resolvers.ts';
 import { entityResolvers } from './entity.resolvers.ts';
 import { findingResolvers } from './finding.resolvers.ts';
@@ -20,6 +21,7 @@ export function allResolvers(): ResolverMap {
   for (const domain of [
     adminResolvers,
     alertResolvers,
+    attackPathResolvers,
     contextInputResolvers,
     entityResolvers,
     findingResolvers,

@@ -45,3 +45,13 @@ describe('the cost limit rule', () => {
     expect(validate(schema, parse(query), [costLimitRule({ maxCost: 30_301, variables: {} })])).toEqual([]);
   });
 });
+
+describe('the cost of attack paths', () => {
+  it('counts the search per hop and the paths’ lists up to maxHops + 1 items each', () => {
+    // 1 + 250 × 4 (the search) + 5 × 5 × (1 paths + 1 cost) with the defaults (first 5, maxHops 4)
+    expect(costOf('{ attackPaths(from: "a", to: "b") { paths { cost } } }')).toBe(1 + 1000 + 25 * 2);
+    // first 20, maxHops 6 from variables: 1 + 1500 + 140 × (1 + (1 + 1 hops.cost))
+    const query = 'query ($n: Int, $h: Int) { attackPaths(from: "a", toCriticalAssets: true, first: $n, maxHops: $h) { paths { hops { cost } } } }';
+    expect(costOf(query, { n: 20, h: 6 })).toBe(1 + 1500 + 140 * 3);
+  });
+});

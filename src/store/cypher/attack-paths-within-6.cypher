@@ -1,0 +1,18 @@
+// Attack paths, part 2 of 3, for at most 6 hops. Paths of 3 or more hops meet in the middle:
+// two hops expanded from the start, up to 4 from the targets, joined on the node where
+// they meet (a hash join: each side is expanded once, instead of expanding 6 hops from the
+// start, whose fan-out multiplies at every hop).
+// (See attack-paths-head.cypher for the whole statement's inputs and outputs.)
+  MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(t:Asset)
+  WHERE t.id IN $targets
+  RETURN p
+  UNION ALL
+  MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-()-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(t:Asset)
+  WHERE t.id IN $targets
+  RETURN p
+  UNION ALL
+  MATCH (t:Asset) WHERE t.id IN $targets
+  MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-()-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(m)
+            (()-[:ACCESSED|REPORTS_TO|MEMBER_OF]-()){1,4} (t)
+  USING JOIN ON m
+  RETURN p
