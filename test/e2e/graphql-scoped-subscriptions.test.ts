@@ -5,8 +5,8 @@ import { parseStream } from '../../src/events/importer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Server, startServer } from '../../src/main.ts';
 import type { RaisedAlert } from '../../src/store/alert.repository.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
-import { collect, gql, until, wsClient } from './graphql-support.ts';
+import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import { collect, gql, gqlData, until, wsClient } from './graphql-support.ts';
 
 /**
  * Subscriptions scoped by graph position (`filter.near`), over real WebSockets, Redis pub/sub
@@ -48,7 +48,8 @@ describe('subscriptions scoped by graph position', () => {
 
   beforeAll(async () => {
     // Two API instances on the same Neo4j and Redis (same queue prefix: one deployment).
-    const limits = { scopeMinRefreshMs: 50, scopeMaxNodes: 25 };
+    // No periodic refresh during the test: every read counted below is one the test caused.
+    const limits = { scopeMinRefreshMs: 50, scopeMaxNodes: 25, scopePeriodicRefreshMs: 600_000 };
     one = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
     two = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
     await wipeGraph(one.runtime);
@@ -71,7 +72,10 @@ describe('subscriptions scoped by graph position', () => {
       const finRisk = collect(client, `subscription { riskScoreChanged(filter: {near: {entity: "Asset:FIN-DB-02"}}) { user { key } score } }`);
       // Generous: Neo4j plans each depth's statement once, seconds on a cold, busy server.
       await until(() => one.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 3 && one.api.pubsub.subscriberCount(Topic.RISK_SCORE_CHANGED) === 1, 60_000, 'the subscriptions');
-      expect(one.api.graphql.scopes.stats()).toMatchObject({ scopes: 3, subscribers: 4 });
+      expect(one.api.graphql.scopes.stats()).toMatchObject({ scopes: 3, subscribers: 4, reads: 3 });
+      const metrics = await (await fetch(`${one.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
+      expect(metrics).toMatch(/^riskgraph_subscription_scopes 3$/m);
+      expect(metrics).toMatch(/^riskgraph_subscription_scope_subscribers 4$/m);
 
       for (const user of ['carol', 'alice', 'erin', 'frank', 'bob', 'dave', 'hub-user-1']) await one.api.alerts.publish(alert(user));
       for (const user of ['erin', 'dave', 'frank', 'alice']) {
@@ -131,6 +135,31 @@ describe('subscriptions scoped by graph position', () => {
       expect(two.api.graphql.scopes.stats().reads).toBeGreaterThanOrEqual(2);
     } finally {
       await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+
+  it('delivers a user who became near through an HR change, to a dashboard key', async () => {
+    const { createApiKey } = await gqlData(one, `mutation { createApiKey(name: "fin dashboard", role: DASHBOARD) { secret } }`);
+    const client = wsClient(two, createApiKey.secret);
+    try {
+      const sub = collect(client, `subscription { riskScoreChanged(filter: {near: {entity: "Asset:FIN-DB-02", maxHops: 2}, minScore: 40}) { user { key } score } }`);
+      await until(() => two.api.pubsub.subscriberCount(Topic.RISK_SCORE_CHANGED) === 1, 30_000, 'the subscription');
+      const change = (user: string, score: number) => one.api.riskChanges.publish({ user, previousScore: 0, score, changedAt: RAISED_AT, reasons: [] });
+      await change('gina', 60); // gina is nobody's report yet
+      // gina now reports to bob, who accessed FIN-DB-02: two hops.
+      await gqlData(one, `mutation { upsertUsers(users: [{id: "gina", manager: "bob"}]) { count } }`);
+      await change('gina', 70);
+      await change('dave', 20); // in scope, under minScore
+      await change('carol', 90); // out of scope
+      await change('dave', 45);
+      await sub.waitFor(2, 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sub.results.map((r) => r.data)).toEqual([
+        { riskScoreChanged: { user: { key: 'gina' }, score: 70 } },
+        { riskScoreChanged: { user: { key: 'dave' }, score: 45 } },
+      ]);
+    } finally {
+      await client.dispose();
     }
   });
 

@@ -164,6 +164,10 @@ describe('ScopeRegistry', () => {
     graph.edge('User:gina', 'User:dave');
     await expect(registry.acquire(FIN, 3)).rejects.toThrow('filter.near: more than 3 entities lie within 3 hop(s) of Asset:FIN-DB-02');
     expect(registry.stats().scopes).toBe(0);
+    // Refused again without a read (the walk to the bound is the costliest read).
+    const reads = graph.reads;
+    await expect(registry.acquire(FIN, 3)).rejects.toThrow('filter.near: more than 3 entities');
+    expect(graph.reads).toBe(reads);
     await registry.acquire(FIN, 1);
     await registry.acquire({ type: 'User', id: 'alice' }, 1);
     const third = registry.acquire({ type: 'User', id: 'erin' }, 1);
