@@ -5,7 +5,7 @@ import { DomainError } from '../../../src/errors.ts';
 import { topologyChange } from '../../../src/ingest/pipeline.service.ts';
 import { createLogger } from '../../../src/logger.ts';
 import type { EntityKey, NodeType } from '../../../src/store/entity.repository.ts';
-import type { ScopeNode, ScopeRepository } from '../../../src/store/scope.repository.ts';
+import { nodesAtDistance, type ScopeNode, type ScopeRepository } from '../../../src/store/scope.repository.ts';
 import type { BatchWrite } from '../../../src/store/ingest.repository.ts';
 
 /**
@@ -196,5 +196,23 @@ describe('topologyChange', () => {
   it('announces a large batch without its edges', () => {
     const many = Array.from({ length: 300 }, (_, i) => ['u' + i, 'A'] as [string, string]);
     expect(topologyChange(write(many)).edges).toBeNull();
+  });
+});
+
+describe('nodesAtDistance', () => {
+  it('gives each node the first walk level it appears in', () => {
+    const levels: Array<Array<[NodeType, string]>> = [
+      [['Asset', 'FIN']],
+      [['User', 'alice'], ['User', 'bob']],
+      [['Asset', 'FIN'], ['User', 'bob'], ['Device', 'WS-1'], ['User', 'dave']], // back-walks and a triangle
+    ];
+    expect(nodesAtDistance(levels, 10)).toEqual([
+      { type: 'Asset', key: 'FIN', distance: 0 },
+      { type: 'User', key: 'alice', distance: 1 },
+      { type: 'User', key: 'bob', distance: 1 },
+      { type: 'Device', key: 'WS-1', distance: 2 },
+      { type: 'User', key: 'dave', distance: 2 },
+    ]);
+    expect(nodesAtDistance(levels, 3)).toHaveLength(3);
   });
 });
