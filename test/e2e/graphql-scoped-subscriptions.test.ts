@@ -133,6 +133,15 @@ describe('subscriptions scoped by graph position', () => {
       // The import's notice refreshed the scope (one more read on each instance), no more.
       expect(one.api.graphql.scopes.stats().reads - readsBefore).toBe(1);
       expect(two.api.graphql.scopes.stats().reads).toBeGreaterThanOrEqual(2);
+
+      // frank logs on again: the edge exists, the batch creates none and announces nothing.
+      const again = line.replace('frank-fin-1', 'frank-fin-2').replace(new Date(RAISED_AT).toISOString(), new Date(RAISED_AT + 60_000).toISOString());
+      await one.runtime.ingest.ingest(parseStream(Readable.from([again]), { format: 'ecs', source: 'frank2.ndjson' }), { source: 'frank2.ndjson', wait: true });
+      const [counted] = await one.runtime.executor.query<{ n: number }>('READ', "MATCH (:User {id: 'frank'})-[r:ACCESSED]->(:Asset {id: 'FIN-DB-02'}) RETURN r.count AS n");
+      expect(counted!.n).toBe(2); // applied to the existing edge
+      await one.api.alerts.publish(alert('frank'));
+      await Promise.all(subs.map((sub) => sub.waitFor(4, 10_000)));
+      expect(one.api.graphql.scopes.stats().reads - readsBefore).toBe(1);
     } finally {
       await Promise.all(clients.map((client) => client.dispose()));
     }
