@@ -172,6 +172,38 @@ describe('subscriptions scoped by graph position', () => {
     }
   });
 
+  it('delivers the pipeline alert about the very access that put the user in scope', { timeout: 180_000 }, async () => {
+    // A terminated employee logs on and reaches PAYROLL-DB (as in scoring-pipeline.test.ts): the
+    // batch that creates tom's ACCESSED edge to it also raises the alert about him.
+    await one.runtime.executor.query('WRITE', "CREATE (:Asset {id: 'PAYROLL-DB', kind: 'host'})");
+    const day = Date.UTC(2026, 2, 4);
+    const at = (h: number, m = 0) => new Date(day + h * 3_600_000 + m * 60_000).toISOString();
+    const lines = [
+      { '@timestamp': at(0), event: { id: 'hr-1', category: 'iam', action: 'hr_update', outcome: 'success' }, user: { name: 'tom' },
+        riskgraph: { hr: { name: 'Tom Gone', department: 'finance', status: 'TERMINATED', effective_date: '2026-03-03', last_day: '2026-03-02' } } },
+      { '@timestamp': at(9), event: { id: 't1', category: 'authentication', action: 'logon', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' } },
+      { '@timestamp': at(9, 5), event: { id: 't2', category: 'network', action: 'app_access', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' }, destination: { address: 'PAYROLL-DB' } },
+      { '@timestamp': at(9, 30), event: { id: 't4', category: 'authentication', action: 'logoff', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' } },
+    ].map((line) => JSON.stringify(line));
+    const client = wsClient(two);
+    try {
+      const payroll = collect(client, `subscription { alertRaised(filter: {near: {entity: "Asset:PAYROLL-DB", maxHops: 1}}) { user { key } reasons } }`);
+      const share = collect(client, `subscription { alertRaised(filter: {near: {entity: "Asset:HR-SHARE", maxHops: 1}}) { user { key } } }`);
+      await until(() => two.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 2, 30_000, 'the subscriptions');
+      const lease = await two.api.graphql.scopes.acquire({ type: 'Asset', id: 'PAYROLL-DB' }, 1); // shares the subscription's scope
+      expect([...lease.members()]).toEqual([]);
+      lease.release();
+      await one.runtime.ingest.ingest(parseStream(Readable.from([lines.join('\n')]), { format: 'ecs', source: 'tom.ndjson' }), { source: 'tom.ndjson', wait: true });
+      await payroll.waitFor(1, 60_000);
+      expect(payroll.results[0]!.data).toMatchObject({ alertRaised: { user: { key: 'tom' } } });
+      await one.api.alerts.publish(alert('erin'));
+      await share.waitFor(1);
+      expect(alertUsers(share)).toEqual(['erin']); // tom's alert was not HR-SHARE's
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses a bad, unknown or oversized scope with a clear error', async () => {
     const client = wsClient(one);
     const refused = async (query: string) => {
