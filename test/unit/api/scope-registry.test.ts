@@ -157,6 +157,22 @@ describe('ScopeRegistry', () => {
     expect(lease.gate('alice', () => {})).toBe(true);
   });
 
+  it('re-reads every scope periodically, catching a change no notice announced', async () => {
+    const graph = new MemoryGraph();
+    graph.edge('User:alice', 'Asset:FIN-DB-02');
+    const listening: string[] = [];
+    const pubsub = { listen: async (topic: string) => (listening.push(topic), () => {}) } as unknown as PubSub;
+    const registry = new ScopeRegistry({ repository: graph, pubsub, log: createLogger('silent'), options: { minRefreshMs: 0, periodicRefreshMs: 30 } });
+    await registry.start();
+    expect(listening).toEqual(['graph-changed', 'hr-changed']);
+    const lease = await registry.acquire(FIN, 1);
+    graph.edge('User:frank', 'Asset:FIN-DB-02'); // a lost notice
+    expect(lease.gate('frank', () => {})).toBe(false);
+    await tick(80);
+    expect(lease.gate('frank', () => {})).toBe(true);
+    registry.close();
+  });
+
   it('refuses an unknown entity, an oversized scope and more scopes than the limit', async () => {
     const { graph, registry } = setup({ maxNodes: 3, maxScopes: 2 });
     await expect(registry.acquire({ type: 'Asset', id: 'NOPE' }, 1)).rejects.toThrow("entity 'Asset:NOPE' does not exist");
