@@ -11,7 +11,11 @@
  *      by Zipf popularity, plus a few of a small set of organisation-wide shared assets;
  *  (c) alert delivery: `--subscribers` concurrent graphql-ws subscribers of `alertRaised`; the
  *      latency of each delivery counts from the moment the alert is handed to the
- *      AlertPublisher port (which records it in the graph, then publishes it through Redis).
+ *      AlertPublisher port (which records it in the graph, then publishes it through Redis);
+ *  (d) subscription scopes (`filter.near`): the bounded read of one scope's membership
+ *      (ScopeRepository.within, what a first subscriber and each refresh cost), `--scope-reads`
+ *      times per kind of scope, one at a time: users and department assets at 1–3 hops, with
+ *      the scope's size and how many are over the default bound (refused).
  * Load generators and subscribers run in a worker thread, so client work does not sit on the
  * server's event loop. Prints the figures and writes them to bench/results/api.json.
  *
@@ -279,6 +283,7 @@ async function main(): Promise<void> {
       subscribers: { type: 'string', default: '1000' },
       alerts: { type: 'string', default: '20' },
       'neighbor-queries': { type: 'string', default: '300' },
+      'scope-reads': { type: 'string', default: '30' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -458,6 +463,45 @@ async function main(): Promise<void> {
     }
     if (subscribersResult.failures > 0) log(`  ${subscribersResult.failures} subscriber failures, e.g. ${subscribersResult.firstError}`);
 
+    // ── (d) subscription scopes ──
+    const { Neo4jScopeRepository } = await import('../src/store/scope.repository.ts');
+    const { DEFAULT_SCOPE_OPTIONS, membershipOf } = await import('../src/api/pubsub/scope-registry.ts');
+    const scopeRepository = new Neo4jScopeRepository(executor);
+    const scopeReads = Number(values['scope-reads']);
+    const scopeBound = DEFAULT_SCOPE_OPTIONS.maxNodes;
+    const randomUser = () => ({ type: 'User' as const, id: userId(Math.floor(random() * users)) });
+    const randomDeptAsset = () => ({ type: 'Asset' as const, id: deptAsset(Math.floor(random() * departments), pickDept()) });
+    const scopeCases = [
+      { kind: 'user, 1 hop', start: randomUser, hops: 1 as const },
+      { kind: 'user, 2 hops', start: randomUser, hops: 2 as const },
+      { kind: 'user, 3 hops', start: randomUser, hops: 3 as const },
+      { kind: 'department asset, 1 hop', start: randomDeptAsset, hops: 1 as const },
+      { kind: 'department asset, 2 hops', start: randomDeptAsset, hops: 2 as const },
+    ];
+    log(`subscription scopes: ${scopeReads} reads of each of ${scopeCases.length} kinds, bound ${scopeBound} entities (after 3 warm-up reads each)`);
+    const loadBeforeScopes = round(os.loadavg()[0]!, 2);
+    const scopes: Record<string, unknown> = {};
+    for (const scopeCase of scopeCases) {
+      const latencies: number[] = [];
+      const sizes: number[] = [];
+      const members: number[] = [];
+      let refused = 0;
+      for (let n = -3; n < scopeReads; n++) {
+        const started = performance.now();
+        const nodes = await scopeRepository.within(scopeCase.start(), scopeCase.hops, scopeBound + 1);
+        const ms = performance.now() - started;
+        if (n < 0) continue;
+        latencies.push(ms);
+        if (nodes.length > scopeBound) refused += 1;
+        else {
+          sizes.push(nodes.length);
+          members.push(membershipOf(nodes, scopeCase.hops).members.size);
+        }
+      }
+      scopes[scopeCase.kind] = { reads: latencies.length, latencyMs: summarise(latencies, 1), entities: summarise(sizes, 0), members: summarise(members, 0), refused };
+      log(`  ${scopeCase.kind}: p50 ${summarise(latencies, 1).p50} ms, p95 ${summarise(latencies, 1).p95} ms; ${refused} of ${latencies.length} over the bound`);
+    }
+
     const decisionLatency = summarise(openLoopResult.latencies, 3);
     result = {
       benchmark: 'api',
@@ -515,6 +559,7 @@ async function main(): Promise<void> {
         subscriberFailures: subscribersResult.failures,
         latencyMs: summarise(deliveries, 1),
       },
+      scopes: { bound: scopeBound, loadAverage1m: loadBeforeScopes, byKind: scopes },
       targets: { riskDecisionP99Ms: 5, neighborsP95Ms: 30, alertDeliveryP99Ms: 1000 },
       totalSeconds: 0,
     };

@@ -444,6 +444,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       log,
     });
     closers.push(() => graphql.close());
+    runtime.metrics.watchScopes(() => graphql.scopes.stats());
     const http = new HttpServer({
       authenticator,
       metrics: runtime.metrics,

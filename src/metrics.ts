@@ -56,4 +56,27 @@ export class Metrics {
       },
     });
   }
+
+  /**
+   * The subscription scopes (`filter.near`) of this process's API: how many, how many
+   * subscribers share them, and what reading their memberships has cost (first subscribers and
+   * refreshes), read from the registry's counters at each scrape.
+   */
+  watchScopes(stats: () => { scopes: number; subscribers: number; reads: number; readMs: number; failedRefreshes: number }): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, value: (s: ReturnType<typeof stats>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(value(stats()));
+        },
+      });
+    gauge('riskgraph_subscription_scopes', 'Distinct filter.near scopes this API instance serves', (s) => s.scopes);
+    gauge('riskgraph_subscription_scope_subscribers', 'Subscribers of filter.near scopes on this API instance', (s) => s.subscribers);
+    gauge('riskgraph_subscription_scope_reads', 'Scope membership reads since start (first subscribers and refreshes)', (s) => s.reads);
+    gauge('riskgraph_subscription_scope_read_seconds', 'Time spent reading scope memberships since start, seconds', (s) => s.readMs / 1000);
+    gauge('riskgraph_subscription_scope_failed_refreshes', 'Scope refreshes that failed or found the scope over its bound (the last membership stayed)', (s) => s.failedRefreshes);
+  }
 }

@@ -35,7 +35,32 @@ export class Neo4jScopeRepository implements ScopeRepository {
     this.#executor = executor;
   }
 
-  within(start: EntityKey, maxHops: ScopeHops, limit: number): Promise<ScopeNode[]> {
-    return this.#executor.query<ScopeNode>('READ', cypher(SCOPE_STATEMENTS[maxHops]), { type: start.type, key: start.id, limit });
+  async within(start: EntityKey, maxHops: ScopeHops, limit: number): Promise<ScopeNode[]> {
+    const [row] = await this.#executor.query<{ levels: Array<Array<[NodeType, string]>> }>('READ', cypher(SCOPE_STATEMENTS[maxHops]), {
+      type: start.type,
+      key: start.id,
+      limit,
+    });
+    return row === undefined ? [] : nodesAtDistance(row.levels, limit);
   }
+}
+
+/**
+ * Walk levels (level k: the nodes one hop from level k-1) to nodes at their distance: the
+ * first level a node appears in. At most `limit` nodes; a level cut at `limit` (the statement's
+ * LIMIT) already holds that many distinct nodes, so the answer is then `limit` nodes long.
+ */
+export function nodesAtDistance(levels: ReadonlyArray<ReadonlyArray<readonly [NodeType, string]>>, limit: number): ScopeNode[] {
+  const seen = new Set<string>();
+  const nodes: ScopeNode[] = [];
+  for (let distance = 0; distance < levels.length; distance++) {
+    for (const [type, key] of levels[distance]!) {
+      const id = `${type}:${key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      nodes.push({ type, key, distance });
+      if (nodes.length >= limit) return nodes;
+    }
+  }
+  return nodes;
 }

@@ -5,8 +5,8 @@ import { parseStream } from '../../src/events/importer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Server, startServer } from '../../src/main.ts';
 import type { RaisedAlert } from '../../src/store/alert.repository.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
-import { collect, gql, until, wsClient } from './graphql-support.ts';
+import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import { collect, gql, gqlData, until, wsClient } from './graphql-support.ts';
 
 /**
  * Subscriptions scoped by graph position (`filter.near`), over real WebSockets, Redis pub/sub
@@ -48,7 +48,8 @@ describe('subscriptions scoped by graph position', () => {
 
   beforeAll(async () => {
     // Two API instances on the same Neo4j and Redis (same queue prefix: one deployment).
-    const limits = { scopeMinRefreshMs: 50, scopeMaxNodes: 25 };
+    // No periodic refresh during the test: every read counted below is one the test caused.
+    const limits = { scopeMinRefreshMs: 50, scopeMaxNodes: 25, scopePeriodicRefreshMs: 600_000 };
     one = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
     two = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
     await wipeGraph(one.runtime);
@@ -71,7 +72,10 @@ describe('subscriptions scoped by graph position', () => {
       const finRisk = collect(client, `subscription { riskScoreChanged(filter: {near: {entity: "Asset:FIN-DB-02"}}) { user { key } score } }`);
       // Generous: Neo4j plans each depth's statement once, seconds on a cold, busy server.
       await until(() => one.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 3 && one.api.pubsub.subscriberCount(Topic.RISK_SCORE_CHANGED) === 1, 60_000, 'the subscriptions');
-      expect(one.api.graphql.scopes.stats()).toMatchObject({ scopes: 3, subscribers: 4 });
+      expect(one.api.graphql.scopes.stats()).toMatchObject({ scopes: 3, subscribers: 4, reads: 3 });
+      const metrics = await (await fetch(`${one.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
+      expect(metrics).toMatch(/^riskgraph_subscription_scopes 3$/m);
+      expect(metrics).toMatch(/^riskgraph_subscription_scope_subscribers 4$/m);
 
       for (const user of ['carol', 'alice', 'erin', 'frank', 'bob', 'dave', 'hub-user-1']) await one.api.alerts.publish(alert(user));
       for (const user of ['erin', 'dave', 'frank', 'alice']) {
@@ -129,8 +133,74 @@ describe('subscriptions scoped by graph position', () => {
       // The import's notice refreshed the scope (one more read on each instance), no more.
       expect(one.api.graphql.scopes.stats().reads - readsBefore).toBe(1);
       expect(two.api.graphql.scopes.stats().reads).toBeGreaterThanOrEqual(2);
+
+      // frank logs on again: the edge exists, the batch creates none and announces nothing.
+      const again = line.replace('frank-fin-1', 'frank-fin-2').replace(new Date(RAISED_AT).toISOString(), new Date(RAISED_AT + 60_000).toISOString());
+      await one.runtime.ingest.ingest(parseStream(Readable.from([again]), { format: 'ecs', source: 'frank2.ndjson' }), { source: 'frank2.ndjson', wait: true });
+      const [counted] = await one.runtime.executor.query<{ n: number }>('READ', "MATCH (:User {id: 'frank'})-[r:ACCESSED]->(:Asset {id: 'FIN-DB-02'}) RETURN r.count AS n");
+      expect(counted!.n).toBe(2); // applied to the existing edge
+      await one.api.alerts.publish(alert('frank'));
+      await Promise.all(subs.map((sub) => sub.waitFor(4, 10_000)));
+      expect(one.api.graphql.scopes.stats().reads - readsBefore).toBe(1);
     } finally {
       await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+
+  it('delivers a user who became near through an HR change, to a dashboard key', async () => {
+    const { createApiKey } = await gqlData(one, `mutation { createApiKey(name: "fin dashboard", role: DASHBOARD) { secret } }`);
+    const client = wsClient(two, createApiKey.secret);
+    try {
+      const sub = collect(client, `subscription { riskScoreChanged(filter: {near: {entity: "Asset:FIN-DB-02", maxHops: 2}, minScore: 40}) { user { key } score } }`);
+      await until(() => two.api.pubsub.subscriberCount(Topic.RISK_SCORE_CHANGED) === 1, 30_000, 'the subscription');
+      const change = (user: string, score: number) => one.api.riskChanges.publish({ user, previousScore: 0, score, changedAt: RAISED_AT, reasons: [] });
+      await change('gina', 60); // gina is nobody's report yet
+      // gina now reports to bob, who accessed FIN-DB-02: two hops.
+      await gqlData(one, `mutation { upsertUsers(users: [{id: "gina", manager: "bob"}]) { count } }`);
+      await change('gina', 70);
+      await change('dave', 20); // in scope, under minScore
+      await change('carol', 90); // out of scope
+      await change('dave', 45);
+      await sub.waitFor(2, 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sub.results.map((r) => r.data)).toEqual([
+        { riskScoreChanged: { user: { key: 'gina' }, score: 70 } },
+        { riskScoreChanged: { user: { key: 'dave' }, score: 45 } },
+      ]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('delivers the pipeline alert about the very access that put the user in scope', { timeout: 180_000 }, async () => {
+    // A terminated employee logs on and reaches PAYROLL-DB (as in scoring-pipeline.test.ts): the
+    // batch that creates tom's ACCESSED edge to it also raises the alert about him.
+    await one.runtime.executor.query('WRITE', "CREATE (:Asset {id: 'PAYROLL-DB', kind: 'host'})");
+    const day = Date.UTC(2026, 2, 4);
+    const at = (h: number, m = 0) => new Date(day + h * 3_600_000 + m * 60_000).toISOString();
+    const lines = [
+      { '@timestamp': at(0), event: { id: 'hr-1', category: 'iam', action: 'hr_update', outcome: 'success' }, user: { name: 'tom' },
+        riskgraph: { hr: { name: 'Tom Gone', department: 'finance', status: 'TERMINATED', effective_date: '2026-03-03', last_day: '2026-03-02' } } },
+      { '@timestamp': at(9), event: { id: 't1', category: 'authentication', action: 'logon', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' } },
+      { '@timestamp': at(9, 5), event: { id: 't2', category: 'network', action: 'app_access', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' }, destination: { address: 'PAYROLL-DB' } },
+      { '@timestamp': at(9, 30), event: { id: 't4', category: 'authentication', action: 'logoff', outcome: 'success' }, user: { name: 'tom' }, host: { name: 'WS-7' } },
+    ].map((line) => JSON.stringify(line));
+    const client = wsClient(two);
+    try {
+      const payroll = collect(client, `subscription { alertRaised(filter: {near: {entity: "Asset:PAYROLL-DB", maxHops: 1}}) { user { key } reasons } }`);
+      const share = collect(client, `subscription { alertRaised(filter: {near: {entity: "Asset:HR-SHARE", maxHops: 1}}) { user { key } } }`);
+      await until(() => two.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 2, 30_000, 'the subscriptions');
+      const lease = await two.api.graphql.scopes.acquire({ type: 'Asset', id: 'PAYROLL-DB' }, 1); // shares the subscription's scope
+      expect([...lease.members()]).toEqual([]);
+      lease.release();
+      await one.runtime.ingest.ingest(parseStream(Readable.from([lines.join('\n')]), { format: 'ecs', source: 'tom.ndjson' }), { source: 'tom.ndjson', wait: true });
+      await payroll.waitFor(1, 60_000);
+      expect(payroll.results[0]!.data).toMatchObject({ alertRaised: { user: { key: 'tom' } } });
+      await one.api.alerts.publish(alert('erin'));
+      await share.waitFor(1);
+      expect(alertUsers(share)).toEqual(['erin']); // tom's alert was not HR-SHARE's
+    } finally {
+      await client.dispose();
     }
   });
 

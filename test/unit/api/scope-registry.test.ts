@@ -5,7 +5,7 @@ import { DomainError } from '../../../src/errors.ts';
 import { topologyChange } from '../../../src/ingest/pipeline.service.ts';
 import { createLogger } from '../../../src/logger.ts';
 import type { EntityKey, NodeType } from '../../../src/store/entity.repository.ts';
-import type { ScopeNode, ScopeRepository } from '../../../src/store/scope.repository.ts';
+import { nodesAtDistance, type ScopeNode, type ScopeRepository } from '../../../src/store/scope.repository.ts';
 import type { BatchWrite } from '../../../src/store/ingest.repository.ts';
 
 /**
@@ -157,6 +157,22 @@ describe('ScopeRegistry', () => {
     expect(lease.gate('alice', () => {})).toBe(true);
   });
 
+  it('re-reads every scope periodically, catching a change no notice announced', async () => {
+    const graph = new MemoryGraph();
+    graph.edge('User:alice', 'Asset:FIN-DB-02');
+    const listening: string[] = [];
+    const pubsub = { listen: async (topic: string) => (listening.push(topic), () => {}) } as unknown as PubSub;
+    const registry = new ScopeRegistry({ repository: graph, pubsub, log: createLogger('silent'), options: { minRefreshMs: 0, periodicRefreshMs: 30 } });
+    await registry.start();
+    expect(listening).toEqual(['graph-changed', 'hr-changed']);
+    const lease = await registry.acquire(FIN, 1);
+    graph.edge('User:frank', 'Asset:FIN-DB-02'); // a lost notice
+    expect(lease.gate('frank', () => {})).toBe(false);
+    await tick(80);
+    expect(lease.gate('frank', () => {})).toBe(true);
+    registry.close();
+  });
+
   it('refuses an unknown entity, an oversized scope and more scopes than the limit', async () => {
     const { graph, registry } = setup({ maxNodes: 3, maxScopes: 2 });
     await expect(registry.acquire({ type: 'Asset', id: 'NOPE' }, 1)).rejects.toThrow("entity 'Asset:NOPE' does not exist");
@@ -164,6 +180,10 @@ describe('ScopeRegistry', () => {
     graph.edge('User:gina', 'User:dave');
     await expect(registry.acquire(FIN, 3)).rejects.toThrow('filter.near: more than 3 entities lie within 3 hop(s) of Asset:FIN-DB-02');
     expect(registry.stats().scopes).toBe(0);
+    // Refused again without a read (the walk to the bound is the costliest read).
+    const reads = graph.reads;
+    await expect(registry.acquire(FIN, 3)).rejects.toThrow('filter.near: more than 3 entities');
+    expect(graph.reads).toBe(reads);
     await registry.acquire(FIN, 1);
     await registry.acquire({ type: 'User', id: 'alice' }, 1);
     const third = registry.acquire({ type: 'User', id: 'erin' }, 1);
@@ -192,5 +212,23 @@ describe('topologyChange', () => {
   it('announces a large batch without its edges', () => {
     const many = Array.from({ length: 300 }, (_, i) => ['u' + i, 'A'] as [string, string]);
     expect(topologyChange(write(many)).edges).toBeNull();
+  });
+});
+
+describe('nodesAtDistance', () => {
+  it('gives each node the first walk level it appears in', () => {
+    const levels: Array<Array<[NodeType, string]>> = [
+      [['Asset', 'FIN']],
+      [['User', 'alice'], ['User', 'bob']],
+      [['Asset', 'FIN'], ['User', 'bob'], ['Device', 'WS-1'], ['User', 'dave']], // back-walks and a triangle
+    ];
+    expect(nodesAtDistance(levels, 10)).toEqual([
+      { type: 'Asset', key: 'FIN', distance: 0 },
+      { type: 'User', key: 'alice', distance: 1 },
+      { type: 'User', key: 'bob', distance: 1 },
+      { type: 'Device', key: 'WS-1', distance: 2 },
+      { type: 'User', key: 'dave', distance: 2 },
+    ]);
+    expect(nodesAtDistance(levels, 3)).toHaveLength(3);
   });
 });
