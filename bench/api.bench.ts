@@ -470,7 +470,8 @@ async function main(): Promise<void> {
     const scopeReads = Number(values['scope-reads']);
     const scopeBound = DEFAULT_SCOPE_OPTIONS.maxNodes;
     const randomUser = () => ({ type: 'User' as const, id: userId(Math.floor(random() * users)) });
-    const randomDeptAsset = () => ({ type: 'Asset' as const, id: deptAsset(Math.floor(random() * departments), pickDept()) });
+    // A department's server, uniformly among its assets (the fixture draws accesses Zipf-skewed over them).
+    const randomDeptAsset = () => ({ type: 'Asset' as const, id: fixture.deptAsset(Math.floor(random() * departments), Math.floor(random() * fixture.assetsPerDept)) });
     const scopeCases = [
       { kind: 'user, 1 hop', start: randomUser, hops: 1 as const },
       { kind: 'user, 2 hops', start: randomUser, hops: 2 as const },
