@@ -255,7 +255,11 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
       const s = state(user);
       const opensSession = sessionId !== null && !s.profile.open.some((f) => f.sessionId === sessionId);
       for (const finding of evaluateEvent({ ...common(user, s.profile), event, sessionId, opensSession }, settings.indicators)) keep(finding);
-      observeEvent(s.profile, event, { sessionId, internalDomains: input.internalDomains });
+      observeEvent(s.profile, event, { sessionId, internalDomains: input.internalDomains, opensSession });
+    } else if (user !== undefined && event.hr !== undefined && input.users.has(user)) {
+      // An HR record is no behaviour, but HR-triggered indicators read it (a departure that
+      // reveals the weeks before it), on the profile as it stands.
+      for (const finding of evaluateEvent({ ...common(user, state(user).profile), event, sessionId }, settings.indicators)) keep(finding);
     }
     const ending = sessionId === null ? undefined : closedById.get(sessionId);
     if (ending !== undefined && lastIndex.get(ending.id) === i) closeSession(ending);

@@ -16,9 +16,9 @@ import {
 import { privilegedAccountInteractive, serviceAccountInteractive } from './account.indicator.ts';
 import { failedLogonBurst, successAfterFailedBurst } from './authentication.indicator.ts';
 import { dgaDomain } from './dga.indicator.ts';
-import { activityAfterTermination, departingEmployeeActivity } from './hr.indicator.ts';
+import { activityAfterTermination, departingEmployeeActivity, preDepartureRise } from './hr.indicator.ts';
 import { INDICATOR_FAMILIES, type Indicator } from './indicator.ts';
-import { lateralMovementBurst, novelAssetBurst } from './lateral-movement.indicator.ts';
+import { deviceVelocity, lateralMovementBurst, novelAssetBurst } from './lateral-movement.indicator.ts';
 import { impossibleTravel, newCity, newCountry, newSourceNetwork } from './location.indicator.ts';
 import {
   peerDownloadOutlier,
@@ -32,7 +32,7 @@ import {
   peerUsbCopyOutlier,
 } from './peer-group.indicator.ts';
 import { malwareOnDevice, threatIntelDomain, threatIntelIp } from './threat-intel.indicator.ts';
-import { unusualDay, unusualHour } from './time.indicator.ts';
+import { afterHoursOnset, newStartHourBand, unusualDay, unusualHour, weekendWork } from './time.indicator.ts';
 import {
   downloadVolumeOutlier,
   externalEmailAttachmentOutlier,
@@ -58,6 +58,9 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   peerExternalEmailOutlier,
   unusualHour,
   unusualDay,
+  newStartHourBand,
+  weekendWork,
+  afterHoursOnset,
   newCountry,
   newCity,
   newSourceNetwork,
@@ -70,6 +73,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   successAfterFailedBurst,
   lateralMovementBurst,
   novelAssetBurst,
+  deviceVelocity,
   threatIntelIp,
   threatIntelDomain,
   malwareOnDevice,
@@ -78,6 +82,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   privilegedAccountInteractive,
   departingEmployeeActivity,
   activityAfterTermination,
+  preDepartureRise,
 ]);
 
 /** Changes to one indicator. */

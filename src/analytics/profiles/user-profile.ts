@@ -56,6 +56,7 @@ import {
   sessionFeatureValues,
   addNovelAsset,
 } from './session-features.ts';
+import { type ActivityProfile, createActivity, observeActivity, shiftActivity } from './activity.profile.ts';
 import { createTemporal, observeTime, scaleTemporal, shiftTemporal, type TemporalProfile } from './temporal.profile.ts';
 
 export const PROFILE_VERSION = 1;
@@ -123,6 +124,8 @@ export interface UserProfile {
   /** Features of sessions still open, oldest first. */
   open: SessionFeatures[];
   reclusteredAt: number | null;
+  /** Day-level activity: start hours by days, daily devices and removable media (activity.profile.ts). */
+  activity: ActivityProfile;
 }
 
 export function createUserProfile(user: string, options: Partial<ProfileOptions> = {}): UserProfile {
@@ -150,6 +153,7 @@ export function createUserProfile(user: string, options: Partial<ProfileOptions>
     location: null,
     open: [],
     reclusteredAt: null,
+    activity: createActivity(),
   };
 }
 
@@ -198,6 +202,20 @@ export interface ObserveOptions {
   sessionId?: string | null;
   /** The organisation's mail domains; other recipients are external. */
   internalDomains?: readonly string[];
+  /** The event opened its session (the pipeline knows): a start of work for the day-level activity. */
+  opensSession?: boolean;
+}
+
+const START_ACTIONS = new Set(['logon', 'remote_logon', 'vpn_connect']);
+
+/** Whether an event starts work: a successful logon or VPN connection, or a session's first event. */
+export function isStart(event: NormalizedEvent, opensSession: boolean | undefined): boolean {
+  return opensSession === true || (START_ACTIONS.has(event.action) && event.outcome === 'success');
+}
+
+/** Removable-media activity: a device connect or a copy to removable media. */
+export function isRemovableMedia(event: NormalizedEvent): boolean {
+  return event.action === 'usb_connect' || event.action === 'file_copy';
 }
 
 /**
@@ -225,6 +243,13 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
 
   observeTime(profile.temporal, ts, profile.tzOffsetMinutes, unit);
   observeActiveHour(profile, event);
+  observeActivity(profile.activity, {
+    ts,
+    tzOffsetMinutes: profile.tzOffsetMinutes,
+    start: isStart(event, options.opensSession),
+    host: event.host,
+    usb: isRemovableMedia(event),
+  });
 
   if (event.lat !== undefined && event.lon !== undefined) {
     const l = profile.location;
@@ -331,6 +356,7 @@ export function setTimeZone(profile: UserProfile, offsetMinutes: number, source:
     throw new RangeError(`time zone offset must be whole minutes within ±14 h, got ${offsetMinutes}`);
   }
   shiftTemporal(profile.temporal, offsetMinutes - profile.tzOffsetMinutes);
+  shiftActivity(profile.activity, offsetMinutes - profile.tzOffsetMinutes);
   profile.tzOffsetMinutes = offsetMinutes;
   profile.tzSource = source;
 }
