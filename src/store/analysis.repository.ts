@@ -130,6 +130,15 @@ export async function loadMalwareDevices(tx: ManagedTransaction): Promise<Array<
   return runIn(tx, cypher('load-malware-devices'), {});
 }
 
+/** The dominant user of each device named (devices nobody accessed are absent). */
+export async function loadDeviceOwners(
+  tx: ManagedTransaction,
+  hosts: readonly string[],
+): Promise<Array<{ host: string; owner: string; ownerCount: number; total: number; users: number }>> {
+  if (hosts.length === 0) return [];
+  return runIn(tx, cypher('load-device-owners'), { hosts });
+}
+
 /** Every rated asset's criticality. */
 export async function loadAssetCriticality(tx: ManagedTransaction): Promise<Map<string, number>> {
   const out = new Map<string, number>();

@@ -38,6 +38,7 @@ import {
   type AccountInfo,
   classifyAccount,
   type DataSource,
+  type DeviceOwnership,
   type HrStatus,
   type MalwareFact,
   noteSources,
@@ -90,6 +91,8 @@ export interface BatchAnalysisInput {
   /** Data sources seen so far in the deployment (this batch's are added). */
   seenSources: Set<DataSource>;
   malwareDevices: ReadonlyMap<string, MalwareFact>;
+  /** Ownership of the devices the batch's events name (the other-users-device indicator). */
+  deviceOwners?: ReadonlyMap<string, DeviceOwnership>;
   /** Asset → criticality multiplier, for the assets an administrator rated. */
   assetCriticality?: ReadonlyMap<string, number>;
   internalDomains: readonly string[];
@@ -210,6 +213,7 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
       account: accountOf(user, ctx.hr),
       threatIntel: settings.threatIntel,
       malwareDevices: input.malwareDevices,
+      deviceOwners: input.deviceOwners ?? null,
       internalDomains: input.internalDomains,
       seenSources: input.seenSources,
     };

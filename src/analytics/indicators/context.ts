@@ -126,6 +126,18 @@ export interface ThreatIntel {
   domains: ReadonlySet<string>;
 }
 
+/**
+ * Who a device belongs to, as the population's history shows it: its dominant user (the most
+ * events on it), their events, everyone's events on it, and how many users used it. Read from
+ * the graph for the devices a batch touches.
+ */
+export interface DeviceOwnership {
+  owner: string;
+  ownerCount: number;
+  total: number;
+  users: number;
+}
+
 /** A device with malware (the aggregator's DeviceFact minus the host, which is the map key). */
 export interface MalwareFact {
   malwareAt: number;
@@ -187,6 +199,8 @@ export interface IndicatorContextBase {
   malwareDevices?: ReadonlyMap<string, MalwareFact> | null;
   /** The organisation's mail domains: mail to any other domain is external. */
   internalDomains?: readonly string[];
+  /** Ownership of the devices the events name, by host name (absent: not known). */
+  deviceOwners?: ReadonlyMap<string, DeviceOwnership> | null;
   /** Data sources seen so far; indicators needing others are inactive. */
   seenSources: ReadonlySet<DataSource>;
 }

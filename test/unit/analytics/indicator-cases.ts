@@ -113,6 +113,18 @@ const hrRecord = (status: 'TERMINATED' | 'NOTICE_GIVEN' | 'ACTIVE', effectiveDat
   event({ ts: T1, category: 'iam', action: 'hr_update', outcome: 'unknown', hr: { userId: 'alice', status, effectiveDate } });
 /** Night logons at 22:00 on four days of the last three weeks, and removable media on three. */
 const RISE = { logons: [[29, 22], [32, 22], [36, 22], [39, 22]] as Array<[number, number]>, usb: [[32, 22], [36, 22], [39, 22]] as Array<[number, number]> };
+const OWNERS = new Map([
+  ['WS-BOB', { owner: 'bob', ownerCount: 380, total: 400, users: 3 }],
+  ['PC-SHARED', { owner: 'carol', ownerCount: 100, total: 300, users: 9 }],
+  ['WS-NEW', { owner: 'dave', ownerCount: 6, total: 6, users: 1 }],
+]);
+
+/** Logons to a new machine every weekday for 36 days. */
+function administratorOfMany(): UserProfile {
+  const days: Array<[number, number, string]> = [];
+  for (let d = 6; d <= 41; d++) if (d % 7 < 5) days.push([d, 11, `SRV-${d}`]);
+  return logonDays(-10, { logons: days });
+}
 const LEAVING = { status: 'TERMINATED' as const, effectiveDate: T1 + 10 * DAY };
 
 export const CASES: Readonly<Record<string, IndicatorCases>> = {
@@ -545,6 +557,21 @@ export const CASES: Readonly<Record<string, IndicatorCases>> = {
       {
         name: 'an HR record that is no departure',
         ctx: () => eventContext(hrRecord('ACTIVE', T1), { profile: logonDays(-60, RISE), hr: { status: 'ACTIVE' } }),
+      },
+    ],
+  },
+  'other-users-device': {
+    trigger: {
+      name: "a logon to bob's workstation",
+      ctx: () => eventContext(logonAt(T1, { host: 'WS-BOB' }), { deviceOwners: OWNERS }),
+    },
+    quiet: [
+      { name: 'a logon to her own workstation', ctx: () => eventContext(logonAt(T1, { host: 'WS-1' }), { deviceOwners: new Map([['WS-1', { owner: 'alice', ownerCount: 400, total: 410, users: 2 }]]) }) },
+      { name: 'a logon to a shared PC (no user holds 60 %)', ctx: () => eventContext(logonAt(T1, { host: 'PC-SHARED' }), { deviceOwners: OWNERS }) },
+      { name: "a logon to a device whose owner has few events", ctx: () => eventContext(logonAt(T1, { host: 'WS-NEW' }), { deviceOwners: OWNERS }) },
+      {
+        name: "a logon to bob's workstation by an administrator who keeps reaching new machines",
+        ctx: () => eventContext(logonAt(T1 + 12 * HOUR, { host: 'WS-BOB' }), { deviceOwners: OWNERS, profile: administratorOfMany() }),
       },
     ],
   },
