@@ -8,6 +8,7 @@
  * (`rarityPValue`). Both read the profile before it learns from the event.
  */
 import { noveltyProbability, rarityPValue } from '../profiles/categorical.profile.ts';
+import { activityAt, bandPValue, localHour, outsideOwnHours } from '../profiles/activity.profile.ts';
 import { isStart, scaleAt } from '../profiles/user-profile.ts';
 import type { DataSource, EventContext, Resolved } from './context.ts';
 import { ACCESS_FIELD, ACCESS_NOUN, type AccessKind, categoricalBaseline, type CategoricalEvidence } from './evidence.ts';
@@ -130,7 +131,7 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
   family: 'access',
   title: "Logon to another user's device",
   description:
-    "A session starts on a device whose dominant user (at least minOwnerShare of its events over the population's history, and at least minOwnerEvents) is someone else, and the device is rare for this user: p = max((their decayed accesses to it + 0.1) / (their device accesses + 1), their device novelty rate under a Beta(1,1) prior).",
+    "A session starts on a device whose dominant user (at least minOwnerShare of its events over the population's history, and at least minOwnerEvents) is someone else, and the device is rare for this user: p = max((their decayed accesses to it + 0.1) / (their device accesses + 1), their device novelty rate under a Beta(1,1) prior); when the logon is outside the user's own hours, that p is combined by Fisher's method with the start hour's (k + 0.1) / (n + 1).",
   dataSources: ['authentication'],
   anchorScore: 30,
   test: { kind: 'p-value', threshold: 0.05 },
@@ -147,7 +148,14 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
     const devices = ctx.profile.categorical.devices;
     const own = (devices.entries.get(host)?.w ?? 0) * scale;
     const total = devices.total * scale;
-    const p = Math.max((own + 0.1) / (total + 1), noveltyProbability(devices, scale));
+    const pDevice = Math.max((own + 0.1) / (total + 1), noveltyProbability(devices, scale));
+    // Outside the user's own hours, the start hour's rarity is a second, independent test.
+    const tz = ctx.profile.tzOffsetMinutes;
+    const view = activityAt(ctx.profile.activity, ctx.event.ts, tz);
+    const hour = localHour(ctx.event.ts, tz);
+    const offHours = outsideOwnHours(view.hourDays, view.activeDays, hour);
+    const pHour = offHours ? bandPValue(view.hourDays, view.activeDays, hour) : 1;
+    const p = offHours ? fisher(pDevice, pHour) : pDevice;
     const share = o.ownerCount / o.total;
     return [
       {
@@ -165,7 +173,14 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
         },
         eventIds: [ctx.event.id],
         at: ctx.event.ts,
-        facts: { minOwnerShare: param(self, 'minOwnerShare'), minOwnerEvents: param(self, 'minOwnerEvents') },
+        facts: {
+          minOwnerShare: param(self, 'minOwnerShare'),
+          minOwnerEvents: param(self, 'minOwnerEvents'),
+          deviceP: round4(pDevice),
+          offHours,
+          hourP: round4(pHour),
+          hour,
+        },
       },
     ];
   },
@@ -175,9 +190,19 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
     e.baseline.ownerCount >= (e.facts['minOwnerEvents'] as number),
   explain(e) {
     const b = e.baseline;
-    return `logon to ${e.observed.display}, which belongs to ${b.owner} (${formatPercent(b.ownerShare)} of its ${formatNumber(Math.round(b.ownerCount / b.ownerShare))} events, ${b.users} users in all); this user's own accesses to it: ${formatNumber(b.userCount)}, across ${b.userDevices} devices they use; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+    const when =
+      e.facts['offHours'] === true
+        ? `; at ${String(e.facts['hour']).padStart(2, '0')}:00, outside their own hours (${formatP(e.facts['hourP'] as number)}), combined with the device's ${formatP(e.facts['deviceP'] as number)} by Fisher's method`
+        : '';
+    return `logon to ${e.observed.display}, which belongs to ${b.owner} (${formatPercent(b.ownerShare)} of its ${formatNumber(Math.round(b.ownerCount / b.ownerShare))} events, ${b.users} users in all); this user's own accesses to it: ${formatNumber(b.userCount)}, across ${b.userDevices} devices they use${when}; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });
+
+/** Fisher's combination of two independent p-values: P(χ²₄ ≥ −2 ln(p₁p₂)) = x (1 − ln x), x = p₁p₂. */
+export function fisher(p1: number, p2: number): number {
+  const x = p1 * p2;
+  return x <= 0 ? 0 : Math.min(1, x * (1 - Math.log(x)));
+}
 
 function round4(x: number): number {
   return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4));

@@ -197,7 +197,7 @@ export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
   family: 'hr',
   title: 'Rise in after-hours work or removable media before a departure',
   description:
-    "When HR shows the user departing (notice given, a last day within windowDays ahead, or terminated — as CERT's LDAP snapshots reveal a departure), their last windowDays are tested against their earlier active days on two channels: days outside their own pattern (a start outside their own hours, or on a weekend they do not work) and days with removable-media use. Each is a binomial upper tail, Bin(recent active days, (earlier days with it + 0.5) / (earlier active days + 1)); the smaller p-value, doubled for the two channels, is the test. Tested when the HR record arrives and at the first start of each day while departing; needs minDays earlier active days and minRiseDays recent days on the channel.",
+    "When HR shows the user departing (notice given, a last day within windowDays ahead, or terminated — as CERT's LDAP snapshots reveal a departure), their last windowDays are tested against their earlier active days on two channels: days outside their own pattern (a start outside their own hours, or on a weekend they do not work) and days with removable-media use. Each is a binomial upper tail, Bin(recent active days, (earlier days with it + 0.5) / (earlier active days + 1)); the smaller p-value, doubled for the two channels, is the test. Tested when the HR record arrives and, while departing, at the first start of each day and at its first start outside the user's own hours; needs minDays earlier active days and minRiseDays recent days on the channel.",
   dataSources: ['hr'],
   anchorScore: 40,
   test: { kind: 'p-value', threshold: 0.01 },
@@ -216,7 +216,11 @@ export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
       if (departing === null && hr.status !== 'TERMINATED') return [];
     } else if (departing === null || !isStart(e, ctx.opensSession)) return [];
     const view = activityAt(ctx.profile.activity, e.ts, tz);
-    if (!hrRecord && view.today.starts > 0) return []; // once a day, at its first start
+    const hourNow = localHour(e.ts, tz);
+    const bandNow = view.hourDays[(hourNow + 23) % 24]! + view.hourDays[hourNow]! + view.hourDays[(hourNow + 1) % 24]!;
+    const offNow = view.activeDays >= MIN_DAYS_FOR_HOURS && (bandNow + 0.1) / (view.activeDays + 1) <= OWN_HOURS_ALPHA;
+    // At most twice a day: at its first start, and at its first start outside the user's own hours.
+    if (!hrRecord && view.today.starts > 0 && (view.today.offMask !== 0 || !offNow)) return [];
     const windowLength = param(self, 'windowDays');
     const from = view.today.day - windowLength + 1;
     const recent: DaySummary[] = [];
@@ -225,11 +229,8 @@ export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
     const t = view.today;
     const weekendIsOff = view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
     if (!hrRecord) {
-      // Today so far is this start: off-pattern when it is outside the user's own hours.
-      const hour = localHour(e.ts, tz);
-      const band = view.startDays[(hour + 23) % 24]! + view.startDays[hour]! + view.startDays[(hour + 1) % 24]!;
-      const offHours = view.activeDays >= MIN_DAYS_FOR_HOURS && (band + 0.1) / (view.activeDays + 1) <= OWN_HOURS_ALPHA;
-      recent.push([t.day, 1, offHours ? 1 : 0, t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
+      // Today so far, with this start: off-pattern when it is outside the user's own hours.
+      recent.push([t.day, t.starts + 1, offNow ? 1 : 0, t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
     } else if (t.starts > 0 || t.usb > 0) {
       recent.push([t.day, t.starts, popcount(t.offMask), t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
     }

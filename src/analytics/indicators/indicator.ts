@@ -141,13 +141,13 @@ export type Baseline =
   | {
       kind: 'day-activity';
       /** What the days were counted for. */
-      measure: 'start-hours' | 'weekend-days' | 'off-pattern-days' | 'daily-devices' | 'departure-rise';
+      measure: 'work-hours' | 'weekend-days' | 'off-pattern-days' | 'daily-devices' | 'departure-rise';
       tzOffsetMinutes: number;
       /** Active days the baseline holds (before the window, for window tests). */
       activeDays: number;
       /** Of them, days with the property tested (a start in the band, a weekend, an off-pattern day, as many devices or more, removable media). */
       baselineDays: number;
-      /** start-hours: active days with a start in each local hour (24); otherwise empty. */
+      /** work-hours and off-pattern-days: active days at work in each local hour (24); otherwise empty. */
       counts: number[];
       /** Window tests: active days in the recent window and how many had the property; else null. */
       windowDays: number | null;

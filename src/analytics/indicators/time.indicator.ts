@@ -160,9 +160,9 @@ function splitHistory(history: readonly DaySummary[], today: number, windowDays:
 export const newStartHourBand = defineEventIndicator<DayActivityEvidence>({
   id: 'new-start-hour-band',
   family: 'time',
-  title: 'First start of work in an hour band',
+  title: 'Work in an hour band never worked before',
   description:
-    "A session starts in a local hour whose band (the hour before, the hour, the hour after) holds none of the user's active days: p = (k + 0.1) / (n + 1) over the n active days they started work in, k the days with a start in the band (k = 0 here). Once a day per band; judged from minDays active days on.",
+    "A session starts in a local hour whose band (the hour before, the hour, the hour after) holds none of the user's active days: p = (k + 0.1) / (n + 1) over their n active days, k the days on which they were at work in the band (an event in it, or a session spanning it; k = 0 here). Once a day per band; judged from minDays active days on.",
   dataSources: [],
   anchorScore: 15,
   test: { kind: 'p-value', threshold: 0.05 },
@@ -176,19 +176,19 @@ export const newStartHourBand = defineEventIndicator<DayActivityEvidence>({
     const hour = localHour(ctx.event.ts, tz);
     const bandMask = (1 << ((hour + 23) % 24)) | (1 << hour) | (1 << ((hour + 1) % 24));
     if ((view.today.startMask & bandMask) !== 0) return [];
-    const k = bandDays(view.startDays, hour);
+    const k = bandDays(view.hourDays, hour);
     const local = new Date(ctx.event.ts + tz * 60_000);
     return [
       {
         observed: { label: 'local start of work', value: hour, display: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}` },
-        test: { kind: 'p-value', pValue: round(bandPValue(view.startDays, view.activeDays, hour)), threshold: thresholdOf(self) },
+        test: { kind: 'p-value', pValue: round(bandPValue(view.hourDays, view.activeDays, hour)), threshold: thresholdOf(self) },
         baseline: {
           kind: 'day-activity',
-          measure: 'start-hours',
+          measure: 'work-hours',
           tzOffsetMinutes: tz,
           activeDays: round(view.activeDays),
           baselineDays: round(k),
-          counts: view.startDays.map(round),
+          counts: view.hourDays.map(round),
           windowDays: null,
           windowHits: null,
         },
@@ -203,7 +203,7 @@ export const newStartHourBand = defineEventIndicator<DayActivityEvidence>({
     const b = e.baseline;
     const h = e.facts['hour'] as number;
     const usual = usualHours(b.counts);
-    return `work started at ${e.observed.display} local time (${formatOffset(b.tzOffsetMinutes)}): none of this user's ${formatNumber(b.activeDays)} active days had a start between ${pad((h + 23) % 24)}:00 and ${pad((h + 1) % 24)}:59 (they usually start ${usual}); ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+    return `work started at ${e.observed.display} local time (${formatOffset(b.tzOffsetMinutes)}): on none of this user's ${formatNumber(b.activeDays)} active days were they at work between ${pad((h + 23) % 24)}:00 and ${pad((h + 1) % 24)}:59 (they usually work ${usual}); ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });
 
@@ -258,7 +258,7 @@ export const weekendWork = defineEventIndicator<DayActivityEvidence>({
  */
 function offPatternStart(view: ActivityView, hour: number): { offHours: boolean; weekend: boolean; weekendIsOff: boolean } {
   const weekendIsOff = view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
-  return { offHours: outsideOwnHours(view.startDays, view.activeDays, hour), weekend: isWeekend(view.today.day), weekendIsOff };
+  return { offHours: outsideOwnHours(view.hourDays, view.activeDays, hour), weekend: isWeekend(view.today.day), weekendIsOff };
 }
 
 export const afterHoursOnset = defineEventIndicator<DayActivityEvidence>({
@@ -266,7 +266,7 @@ export const afterHoursOnset = defineEventIndicator<DayActivityEvidence>({
   family: 'time',
   title: 'Onset of after-hours or weekend work',
   description:
-    "A user who rarely works outside their own hours starts doing it repeatedly: the days with a start outside their own hours (a start-hour band holding at most 5 % of their active days) or on a weekend they do not work, counted over the last windowDays, against their rate on the earlier days — binomial upper tail, Bin(window active days, (earlier off-pattern days + 0.5) / (earlier active days + 1)). Tested at the first off-pattern start of a day; needs minDays earlier active days and at least minOffDays off-pattern days in the window.",
+    "A user who rarely works outside their own hours starts doing it repeatedly: the days with a start outside their own hours (an hour band in which they were at work on at most 5 % of their active days) or on a weekend they do not work, counted over the last windowDays, against their rate on the earlier days — binomial upper tail, Bin(window active days, (earlier off-pattern days + 0.5) / (earlier active days + 1)). Tested at the first off-pattern start of a day; needs minDays earlier active days and at least minOffDays off-pattern days in the window.",
   dataSources: [],
   anchorScore: 30,
   test: { kind: 'p-value', threshold: 0.01 },
@@ -300,7 +300,7 @@ export const afterHoursOnset = defineEventIndicator<DayActivityEvidence>({
           tzOffsetMinutes: tz,
           activeDays: before.length,
           baselineDays: baseHits,
-          counts: view.startDays.map(round),
+          counts: view.hourDays.map(round),
           windowDays,
           windowHits,
         },
@@ -322,22 +322,21 @@ export const afterHoursOnset = defineEventIndicator<DayActivityEvidence>({
   explain(e) {
     const b = e.baseline;
     const why = e.facts['offHours'] === true ? 'outside their own hours' : 'on a weekend they do not work';
-    return `work started ${e.facts['start']} local time (${formatOffset(b.tzOffsetMinutes)}), ${why} (they usually start ${usualHours(b.counts)}); ${e.observed.display} of the last ${e.facts['windowLength']} days were outside their pattern, against ${b.baselineDays} of ${b.activeDays} active days before; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+    return `work started ${e.facts['start']} local time (${formatOffset(b.tzOffsetMinutes)}), ${why} (they usually work ${usualHours(b.counts)}); ${e.observed.display} of the last ${e.facts['windowLength']} days were outside their pattern, against ${b.baselineDays} of ${b.activeDays} active days before; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });
 
-/** The hours holding most start days, as a reason writes them: "08:00–09:59". */
+/** The hours the user is at work on at least half their active days, as ranges: "09:00–17:59". */
 function usualHours(counts: readonly number[]): string {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total <= 0) return 'at no known hour yet';
-  const ranked = counts.map((c, h) => ({ c, h })).sort((a, b) => b.c - a.c || a.h - b.h);
-  let covered = 0;
-  const hours: number[] = [];
-  for (const { c, h } of ranked) {
-    if (covered >= 0.8 * total || c <= 0) break;
-    covered += c;
-    hours.push(h);
+  const most = Math.max(0, ...counts);
+  if (most <= 0) return 'at no known hour yet';
+  const usual = counts.map((c) => c >= 0.5 * most);
+  const ranges: string[] = [];
+  for (let h = 0; h < 24; h++) {
+    if (!usual[h] || (h > 0 && usual[h - 1])) continue;
+    let end = h;
+    while (end + 1 < 24 && usual[end + 1]) end++;
+    ranges.push(`${pad(h)}:00–${pad(end)}:59`);
   }
-  hours.sort((a, b) => a - b);
-  return `${formatList(hours.map((h) => `${pad(h)}:00`), 6)} (80 % of their start days)`;
+  return formatList(ranges, 4);
 }

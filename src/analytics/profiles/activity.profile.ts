@@ -4,7 +4,9 @@
  * that one busy colleague-of-a-kind day weighs as much as one quiet day and a noisy burst of
  * events cannot dilute a rare hour.
  *
- * - `startDays[h]`: active days with a session start in local hour h; `activeDays` and
+ * - `hourDays[h]`: active days on which the user was at work in local hour h — the hour of
+ *   any event, and every hour between an event and the next one of the day unless the first
+ *   was a logoff (so a 09:00 logon and a 17:00 logoff cover 09–17); `activeDays` and
  *   `weekendDays` count the days folded in. When `activeDays` exceeds MAX_ACTIVE_DAYS every
  *   count is halved (a step-wise forgetting with a memory of roughly 120–240 active days).
  * - `current`: the day in progress (local calendar day in the profile's time zone): its start
@@ -17,8 +19,8 @@
  * an event's day (the current day folded in when the event starts a new day), without changing
  * the profile.
  *
- * Own hours: an hour h is outside the user's own hours when their start-hour band (h − 1, h,
- * h + 1) holds few of their active days: (k + 0.1) / (n + 1) ≤ OWN_HOURS_ALPHA, judged only once
+ * Own hours: an hour h is outside the user's own hours when its band (h − 1, h, h + 1) holds
+ * few of their active days: (k + 0.1) / (n + 1) ≤ OWN_HOURS_ALPHA, judged only once
  * MIN_DAYS_FOR_HOURS active days are known (before, nothing is outside).
  */
 import { DAY_MS, HOUR_MS } from './forward-decay.ts';
@@ -40,6 +42,11 @@ export interface ActivityDay {
   starts: number;
   /** Bit h set when a session started in local hour h. */
   startMask: number;
+  /** Bit h set when the user was at work in local hour h (see the header). */
+  activeMask: number;
+  /** The day's latest event, epoch ms, and whether it left a session open (was not a logoff). */
+  lastTs: number;
+  open: boolean;
   /** Bit h set when a start in hour h was outside the user's own hours at the time. */
   offMask: number;
   hosts: string[];
@@ -47,7 +54,7 @@ export interface ActivityDay {
 }
 
 export interface ActivityProfile {
-  startDays: number[];
+  hourDays: number[];
   activeDays: number;
   weekendDays: number;
   current: ActivityDay | null;
@@ -55,7 +62,7 @@ export interface ActivityProfile {
 }
 
 export function createActivity(): ActivityProfile {
-  return { startDays: new Array<number>(24).fill(0), activeDays: 0, weekendDays: 0, current: null, history: [] };
+  return { hourDays: new Array<number>(24).fill(0), activeDays: 0, weekendDays: 0, current: null, history: [] };
 }
 
 export function localDay(ts: number, tzOffsetMinutes: number): number {
@@ -80,18 +87,18 @@ function popcount(mask: number): number {
 }
 
 /** Days in the band h − 1 … h + 1 (circular). */
-export function bandDays(startDays: readonly number[], hour: number): number {
-  return startDays[(hour + 23) % 24]! + startDays[hour]! + startDays[(hour + 1) % 24]!;
+export function bandDays(hourDays: readonly number[], hour: number): number {
+  return hourDays[(hour + 23) % 24]! + hourDays[hour]! + hourDays[(hour + 1) % 24]!;
 }
 
 /** The p-value of a start in `hour`: (k + 0.1) / (n + 1) over the start-hour band. */
-export function bandPValue(startDays: readonly number[], activeDays: number, hour: number): number {
-  return (bandDays(startDays, hour) + BAND_PRIOR) / (activeDays + 1);
+export function bandPValue(hourDays: readonly number[], activeDays: number, hour: number): number {
+  return (bandDays(hourDays, hour) + BAND_PRIOR) / (activeDays + 1);
 }
 
 /** Whether `hour` is outside the user's own hours (see the header). */
-export function outsideOwnHours(startDays: readonly number[], activeDays: number, hour: number): boolean {
-  return activeDays >= MIN_DAYS_FOR_HOURS && bandPValue(startDays, activeDays, hour) <= OWN_HOURS_ALPHA;
+export function outsideOwnHours(hourDays: readonly number[], activeDays: number, hour: number): boolean {
+  return activeDays >= MIN_DAYS_FOR_HOURS && bandPValue(hourDays, activeDays, hour) <= OWN_HOURS_ALPHA;
 }
 
 /** The p-value of a weekend day: (w + 0.1) / (n + 1). */
@@ -105,7 +112,7 @@ function summarise(d: ActivityDay): DaySummary {
 
 /** The state as of `day`: the counts and history with the current day folded in when it is older. */
 export interface ActivityView {
-  startDays: readonly number[];
+  hourDays: readonly number[];
   activeDays: number;
   weekendDays: number;
   history: readonly DaySummary[];
@@ -116,27 +123,27 @@ export interface ActivityView {
 export function activityAt(a: ActivityProfile, ts: number, tzOffsetMinutes: number): ActivityView {
   const day = localDay(ts, tzOffsetMinutes);
   const c = a.current;
-  if (c !== null && c.day === day) return { startDays: a.startDays, activeDays: a.activeDays, weekendDays: a.weekendDays, history: a.history, today: c };
-  const empty: ActivityDay = { day, starts: 0, startMask: 0, offMask: 0, hosts: [], usb: 0 };
-  if (c === null || c.day > day) return { startDays: a.startDays, activeDays: a.activeDays, weekendDays: a.weekendDays, history: a.history, today: empty };
+  if (c !== null && c.day === day) return { hourDays: a.hourDays, activeDays: a.activeDays, weekendDays: a.weekendDays, history: a.history, today: c };
+  const empty: ActivityDay = { day, starts: 0, startMask: 0, activeMask: 0, lastTs: ts, open: false, offMask: 0, hosts: [], usb: 0 };
+  if (c === null || c.day > day) return { hourDays: a.hourDays, activeDays: a.activeDays, weekendDays: a.weekendDays, history: a.history, today: empty };
   const folded = createActivity();
-  folded.startDays = [...a.startDays];
+  folded.hourDays = [...a.hourDays];
   folded.activeDays = a.activeDays;
   folded.weekendDays = a.weekendDays;
   folded.history = [...a.history];
   folded.current = c;
   fold(folded);
-  return { startDays: folded.startDays, activeDays: folded.activeDays, weekendDays: folded.weekendDays, history: folded.history, today: empty };
+  return { hourDays: folded.hourDays, activeDays: folded.activeDays, weekendDays: folded.weekendDays, history: folded.history, today: empty };
 }
 
 function fold(a: ActivityProfile): void {
   const c = a.current;
   if (c === null) return;
-  for (let h = 0; h < 24; h++) if ((c.startMask & (1 << h)) !== 0) a.startDays[h]! += 1;
+  for (let h = 0; h < 24; h++) if ((c.activeMask & (1 << h)) !== 0) a.hourDays[h]! += 1;
   a.activeDays += 1;
   if (isWeekend(c.day)) a.weekendDays += 1;
   if (a.activeDays > MAX_ACTIVE_DAYS) {
-    for (let h = 0; h < 24; h++) a.startDays[h]! /= 2;
+    for (let h = 0; h < 24; h++) a.hourDays[h]! /= 2;
     a.activeDays /= 2;
     a.weekendDays /= 2;
   }
@@ -153,6 +160,8 @@ export interface ActivityObservation {
   host?: string | undefined;
   /** A removable-media event (device connect, copy to removable media). */
   usb: boolean;
+  /** The event ends a session (a logoff): the hours after it are not at work. */
+  logoff?: boolean;
 }
 
 /** Learns one behaviour event. Events older than the current day change only nothing (late data). */
@@ -160,13 +169,21 @@ export function observeActivity(a: ActivityProfile, o: ActivityObservation): voi
   const day = localDay(o.ts, o.tzOffsetMinutes);
   if (a.current !== null && a.current.day > day) return;
   if (a.current !== null && a.current.day < day) fold(a);
-  if (a.current === null) a.current = { day, starts: 0, startMask: 0, offMask: 0, hosts: [], usb: 0 };
+  if (a.current === null) a.current = { day, starts: 0, startMask: 0, activeMask: 0, lastTs: o.ts, open: false, offMask: 0, hosts: [], usb: 0 };
   const c = a.current;
+  const hourNow = localHour(o.ts, o.tzOffsetMinutes);
+  if (c.open && o.ts >= c.lastTs) for (let h = localHour(c.lastTs, o.tzOffsetMinutes); h < hourNow; h++) c.activeMask |= 1 << h;
+  c.activeMask |= 1 << hourNow;
+  if (o.ts >= c.lastTs) {
+    c.lastTs = o.ts;
+    c.open = o.logoff !== true;
+  }
   if (o.start) {
     const hour = localHour(o.ts, o.tzOffsetMinutes);
     c.starts += 1;
     c.startMask |= 1 << hour;
-    if (outsideOwnHours(a.startDays, a.activeDays, hour)) c.offMask |= 1 << hour;
+    if (outsideOwnHours(a.hourDays, a.activeDays, hour)) c.offMask |= 1 << hour;
+    c.open = true;
   }
   if (o.host !== undefined && !c.hosts.includes(o.host) && c.hosts.length < MAX_DAY_HOSTS) c.hosts.push(o.host);
   if (o.usb) c.usb += 1;
@@ -176,8 +193,8 @@ export function observeActivity(a: ActivityProfile, o: ActivityObservation): voi
 export function shiftActivity(a: ActivityProfile, deltaMinutes: number): void {
   const shift = Math.round(deltaMinutes / 60);
   if (shift % 24 === 0) return;
-  const old = [...a.startDays];
-  for (let h = 0; h < 24; h++) a.startDays[(((h + shift) % 24) + 24) % 24] = old[h]!;
+  const old = [...a.hourDays];
+  for (let h = 0; h < 24; h++) a.hourDays[(((h + shift) % 24) + 24) % 24] = old[h]!;
 }
 
 /** Whether a day of the history was outside the user's pattern: an off-own-hours start, or (when flagged) a weekend. */

@@ -126,7 +126,7 @@ export function serialize(profile: UserProfile): SerializedProfile {
 
 function cloneActivity(a: ActivityProfile): ActivityProfile {
   return {
-    startDays: [...a.startDays],
+    hourDays: [...a.hourDays],
     activeDays: a.activeDays,
     weekendDays: a.weekendDays,
     current: a.current === null ? null : { ...a.current, hosts: [...a.current.hosts] },
@@ -233,8 +233,8 @@ export function deserialize(input: unknown): UserProfile {
 
 function readActivity(r: Reader, x: unknown): ActivityProfile {
   const a = r.object(x, 'activity');
-  const startDays = r.numbers(a['startDays'], 'activity.startDays');
-  if (startDays.length !== 24) throw new ProfileFormatError('activity.startDays: expected 24 bins');
+  const hourDays = r.numbers(a['hourDays'], 'activity.hourDays');
+  if (hourDays.length !== 24) throw new ProfileFormatError('activity.hourDays: expected 24 bins');
   let current: ActivityDay | null = null;
   if (a['current'] !== null) {
     const c = r.object(a['current'], 'activity.current');
@@ -242,6 +242,9 @@ function readActivity(r: Reader, x: unknown): ActivityProfile {
       day: r.number(c['day'], 'activity.current.day'),
       starts: r.number(c['starts'], 'activity.current.starts'),
       startMask: r.number(c['startMask'], 'activity.current.startMask'),
+      activeMask: r.number(c['activeMask'], 'activity.current.activeMask'),
+      lastTs: r.number(c['lastTs'], 'activity.current.lastTs'),
+      open: c['open'] === true,
       offMask: r.number(c['offMask'], 'activity.current.offMask'),
       hosts: r.array(c['hosts'], 'activity.current.hosts').map((h, i) => r.string(h, `activity.current.hosts[${i}]`)),
       usb: r.number(c['usb'], 'activity.current.usb'),
@@ -253,7 +256,7 @@ function readActivity(r: Reader, x: unknown): ActivityProfile {
     return [d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!];
   });
   return {
-    startDays,
+    hourDays,
     activeDays: r.number(a['activeDays'], 'activity.activeDays'),
     weekendDays: r.number(a['weekendDays'], 'activity.weekendDays'),
     current,

@@ -249,6 +249,7 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
     start: isStart(event, options.opensSession),
     host: event.host,
     usb: isRemovableMedia(event),
+    logoff: event.action.endsWith('logoff') || event.action === 'vpn_disconnect',
   });
 
   if (event.lat !== undefined && event.lon !== undefined) {

@@ -28,13 +28,13 @@ describe('day-level activity', () => {
     expect(a.activeDays).toBe(0);
     observeActivity(a, { ts: T0 + DAY + 9 * HOUR, tzOffsetMinutes: 0, start: true, host: 'WS-1', usb: false });
     expect(a.activeDays).toBe(1);
-    expect(a.startDays[9]).toBe(1);
-    expect(a.startDays[14]).toBe(1);
+    expect(a.hourDays[9]).toBe(1);
+    expect(a.hourDays[14]).toBe(1);
     expect(a.history).toEqual([[localDay(T0, 0), 4, 0, 2, 1, 0]]);
     // The view folds the current day in without changing the profile.
     const view = activityAt(a, T0 + 2 * DAY, 0);
     expect(view.activeDays).toBe(2);
-    expect(view.startDays[9]).toBe(2);
+    expect(view.hourDays[9]).toBe(2);
     expect(a.activeDays).toBe(1);
   });
 
@@ -73,7 +73,7 @@ describe('day-level activity', () => {
     for (let d = 0; d < MAX_HISTORY_DAYS + 10; d++) observeEvent(p, logon(T0 + d * DAY + 9 * HOUR));
     expect(p.activity.history).toHaveLength(MAX_HISTORY_DAYS);
     setTimeZone(p, 120, 'hr');
-    expect(p.activity.startDays[11]).toBe(MAX_HISTORY_DAYS + 9);
+    expect(p.activity.hourDays[11]).toBe(MAX_HISTORY_DAYS + 9);
     const back = deserialize(JSON.parse(JSON.stringify(serialize(p))));
     expect(back.activity).toEqual(p.activity);
     // An old checkpoint without the field reads as an empty activity.
@@ -102,5 +102,47 @@ describe('after-hours onset, known answer', () => {
     const expected = binomialTail(3, 10, 0.5 / 42);
     expect((findings[0]!.evidence.test as { pValue: number }).pValue).toBeCloseTo(expected, 6);
     expect(findings[0]!.reason).toContain('outside their own hours');
+  });
+});
+
+describe("other-users-device outside the user's own hours", () => {
+  it("combines the device's and the hour's p-values by Fisher's method", async () => {
+    const { fisher, otherUsersDevice } = await import('../../../src/analytics/indicators/access.indicator.ts');
+    expect(fisher(0.2, 0.001)).toBeCloseTo(0.0002 * (1 - Math.log(0.0002)), 12);
+    expect(fisher(1, 1)).toBe(1);
+    // An administrator reaching a new machine every weekday at 11:00, at work 09–17: a new
+    // device is no surprise for them (novelty ≈ 0.3), but one at 21:00, a band none of their
+    // days holds, is.
+    const p = createUserProfile('alice');
+    for (let d = -10; d <= 41; d++) {
+      if ((((d % 7) + 7) % 7) >= 5) continue;
+      observeEvent(p, logon(T0 + d * DAY + 9 * HOUR));
+      if (d >= 6) observeEvent(p, logon(T0 + d * DAY + 11 * HOUR, `SRV-${d}`));
+      observeEvent(p, event({ ts: T0 + d * DAY + 17 * HOUR, category: 'authentication', action: 'logoff', host: 'WS-1' }));
+    }
+    const owners = new Map([['WS-BOB', { owner: 'bob', ownerCount: 380, total: 400, users: 3 }]]);
+    const at = (h: number) => evaluateEvent(eventContext(logon(T0 + 42 * DAY + h * HOUR, 'WS-BOB'), { profile: p, deviceOwners: owners }), [otherUsersDevice]);
+    expect(at(14)).toEqual([]);
+    const [night] = at(21);
+    expect(night).toBeDefined();
+    const facts = night!.evidence.facts;
+    expect(facts['offHours']).toBe(true);
+    // Monday's view folds Friday in: n = activeDays + 1 days, none at work 20:00–22:59.
+    expect(facts['hourP']).toBeCloseTo(0.1 / (p.activity.activeDays + 2), 6);
+    expect((night!.evidence.test as { pValue: number }).pValue).toBeCloseTo(fisher(facts['deviceP'] as number, facts['hourP'] as number), 3);
+    expect(night!.reason).toContain("Fisher's method");
+  });
+});
+
+describe('hours at work', () => {
+  it('covers the hours between a logon and the next event, not those after a logoff', () => {
+    const a = createActivity();
+    const at = (h: number, m = 0) => T0 + h * HOUR + m * 60_000;
+    observeActivity(a, { ts: at(9, 5), tzOffsetMinutes: 0, start: true, usb: false });
+    observeActivity(a, { ts: at(12, 30), tzOffsetMinutes: 0, start: false, usb: false, logoff: true });
+    observeActivity(a, { ts: at(20, 10), tzOffsetMinutes: 0, start: true, usb: false });
+    observeActivity(a, { ts: at(21, 0), tzOffsetMinutes: 0, start: false, usb: false, logoff: true });
+    const hours = [...Array(24).keys()].filter((h) => (a.current!.activeMask & (1 << h)) !== 0);
+    expect(hours).toEqual([9, 10, 11, 12, 20, 21]);
   });
 });

@@ -3,6 +3,7 @@
  * (fixtures.ts describes the routine they stand on). indicators.test.ts runs every case through
  * the shared harness and checks that no indicator of the registry is missing here.
  */
+import { expect } from 'vitest';
 import type { NormalizedEvent } from '../../../src/events/event.ts';
 import type { IndicatorContext } from '../../../src/analytics/indicators/context.ts';
 import type { Finding } from '../../../src/analytics/indicators/indicator.ts';
@@ -564,14 +565,18 @@ export const CASES: Readonly<Record<string, IndicatorCases>> = {
     trigger: {
       name: "a logon to bob's workstation",
       ctx: () => eventContext(logonAt(T1, { host: 'WS-BOB' }), { deviceOwners: OWNERS }),
+      check: (f) => {
+        expect(f.evidence.baseline).toMatchObject({ kind: 'device-owner', owner: 'bob', ownerShare: 0.95, ownerCount: 380, users: 3, userCount: 0 });
+        expect(f.evidence.facts['offHours']).toBe(false);
+      },
     },
     quiet: [
       { name: 'a logon to her own workstation', ctx: () => eventContext(logonAt(T1, { host: 'WS-1' }), { deviceOwners: new Map([['WS-1', { owner: 'alice', ownerCount: 400, total: 410, users: 2 }]]) }) },
       { name: 'a logon to a shared PC (no user holds 60 %)', ctx: () => eventContext(logonAt(T1, { host: 'PC-SHARED' }), { deviceOwners: OWNERS }) },
       { name: "a logon to a device whose owner has few events", ctx: () => eventContext(logonAt(T1, { host: 'WS-NEW' }), { deviceOwners: OWNERS }) },
       {
-        name: "a logon to bob's workstation by an administrator who keeps reaching new machines",
-        ctx: () => eventContext(logonAt(T1 + 12 * HOUR, { host: 'WS-BOB' }), { deviceOwners: OWNERS, profile: administratorOfMany() }),
+        name: "a logon to bob's workstation at 14:00 by an administrator who keeps reaching new machines",
+        ctx: () => eventContext(logonAt(T1 + 4 * HOUR, { host: 'WS-BOB' }), { deviceOwners: OWNERS, profile: administratorOfMany() }),
       },
     ],
   },
