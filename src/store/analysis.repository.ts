@@ -139,6 +139,11 @@ export async function loadDeviceOwners(
   return runIn(tx, cypher('load-device-owners'), { hosts });
 }
 
+/** Users per country and city, and users seen in any country (kind 'total'). */
+export async function loadPlacePopulation(tx: ManagedTransaction): Promise<Array<{ kind: string; place: string; users: number }>> {
+  return runIn(tx, cypher('load-place-population'), {});
+}
+
 /** Every rated asset's criticality. */
 export async function loadAssetCriticality(tx: ManagedTransaction): Promise<Map<string, number>> {
   const out = new Map<string, number>();

@@ -40,6 +40,7 @@ import {
   type DataSource,
   type DeviceOwnership,
   type HrStatus,
+  type PlacePopulation,
   type MalwareFact,
   noteSources,
   type PeerGroupSummary,
@@ -93,6 +94,8 @@ export interface BatchAnalysisInput {
   malwareDevices: ReadonlyMap<string, MalwareFact>;
   /** Ownership of the devices the batch's events name (the other-users-device indicator). */
   deviceOwners?: ReadonlyMap<string, DeviceOwnership>;
+  /** How common countries and cities are in the population (the place novelty prior). */
+  placePopulation?: PlacePopulation | null;
   /** Asset → criticality multiplier, for the assets an administrator rated. */
   assetCriticality?: ReadonlyMap<string, number>;
   internalDomains: readonly string[];
@@ -214,6 +217,7 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
       threatIntel: settings.threatIntel,
       malwareDevices: input.malwareDevices,
       deviceOwners: input.deviceOwners ?? null,
+      placePopulation: input.placePopulation ?? null,
       internalDomains: input.internalDomains,
       seenSources: input.seenSources,
     };

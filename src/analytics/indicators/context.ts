@@ -138,6 +138,17 @@ export interface DeviceOwnership {
   users: number;
 }
 
+/**
+ * How common places are in the population: users seen in each country and city (profile keys:
+ * `CC`, `CC/City`) and users seen in any country. The new-country and new-city indicators use
+ * it as the prior of which new place a user turns up in.
+ */
+export interface PlacePopulation {
+  users: number;
+  countries: ReadonlyMap<string, number>;
+  cities: ReadonlyMap<string, number>;
+}
+
 /** A device with malware (the aggregator's DeviceFact minus the host, which is the map key). */
 export interface MalwareFact {
   malwareAt: number;
@@ -199,6 +210,8 @@ export interface IndicatorContextBase {
   malwareDevices?: ReadonlyMap<string, MalwareFact> | null;
   /** The organisation's mail domains: mail to any other domain is external. */
   internalDomains?: readonly string[];
+  /** How common countries and cities are in the population (absent: not known). */
+  placePopulation?: PlacePopulation | null;
   /** Ownership of the devices the events name, by host name (absent: not known). */
   deviceOwners?: ReadonlyMap<string, DeviceOwnership> | null;
   /** Data sources seen so far; indicators needing others are inactive. */

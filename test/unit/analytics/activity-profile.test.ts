@@ -12,7 +12,8 @@ import {
   weekendPValue,
 } from '../../../src/analytics/profiles/activity.profile.ts';
 import { deserialize, serialize } from '../../../src/analytics/profiles/profile.codec.ts';
-import { createUserProfile, observeEvent, setTimeZone } from '../../../src/analytics/profiles/user-profile.ts';
+import { createUserProfile, observeEvent, scaleAt, setTimeZone } from '../../../src/analytics/profiles/user-profile.ts';
+import { noveltyProbability } from '../../../src/analytics/profiles/categorical.profile.ts';
 import { evaluateEvent } from '../../../src/analytics/indicators/evaluate.ts';
 import { afterHoursOnset } from '../../../src/analytics/indicators/time.indicator.ts';
 import { DAY, event, eventContext, HOUR, T0 } from './fixtures.ts';
@@ -144,5 +145,29 @@ describe('hours at work', () => {
     observeActivity(a, { ts: at(21, 0), tzOffsetMinutes: 0, start: false, usb: false, logoff: true });
     const hours = [...Array(24).keys()].filter((h) => (a.current!.activeMask & (1 << h)) !== 0);
     expect(hours).toEqual([9, 10, 11, 12, 20, 21]);
+  });
+});
+
+describe('population-informed place prior', () => {
+  it("scales the user's novelty rate by how common the place is", async () => {
+    const { newCountry } = await import('../../../src/analytics/indicators/location.indicator.ts');
+    const p = createUserProfile('alice');
+    for (let i = 0; i < 3; i++) observeEvent(p, event({ ts: T0 + i * HOUR, category: 'authentication', action: 'logon', country: 'GB' }));
+    const population = { users: 200, countries: new Map([['GB', 195], ['FR', 60]]), cities: new Map() };
+    const from = (country: string, placePopulation: typeof population | null) =>
+      evaluateEvent(eventContext(event({ ts: T0 + DAY, category: 'authentication', action: 'logon', country }), { profile: p, placePopulation }), [newCountry]);
+    // Beta(1,1): (1 + 1) / (3 + 2) = 0.4 — a new-ish user's new country never fires.
+    expect(from('JP', null)).toEqual([]);
+    const [jp] = from('JP', population);
+    expect(jp).toBeDefined();
+    const userP = noveltyProbability(p.categorical.countries, scaleAt(p, T0 + DAY));
+    expect(userP).toBeCloseTo(0.4, 2);
+    expect((jp!.evidence.test as { pValue: number }).pValue).toBeCloseTo(userP / 201, 12);
+    expect(jp!.evidence.facts).toMatchObject({ populationUsers: 200, placeUsers: 0 });
+    expect(jp!.reason).toContain('0 of 200 users have been seen in JP');
+    // A country 60 of 200 colleagues work from: 0.4 × 61 / 201 = 0.12, no finding.
+    expect(from('FR', population)).toEqual([]);
+    // Too small a population to inform the prior (under minPopulation = 20 users).
+    expect(from('JP', { users: 10, countries: new Map([['GB', 10]]), cities: new Map() })).toEqual([]);
   });
 });
