@@ -17,6 +17,8 @@ export interface LoadedUserRow {
   lastDay: number | null;
   title: string | null;
   department: string | null;
+  /** The user's manager (REPORTS_TO), null when none. */
+  manager: string | null;
   groups: Array<{ id: string; label: string | null; kind: string | null; size: number | null; degree: number | null }>;
   watchlists: string[];
   profile: string | null;

@@ -382,8 +382,10 @@ function applyHrRecord(contexts: Map<string, UserContext>, record: HrRecord): vo
   if (lastDay !== undefined) hr.lastDay = lastDay;
   const title = record.title ?? old?.title;
   const department = record.department ?? old?.department;
+  const manager = record.manager ?? old?.manager;
   if (title !== undefined) hr.title = title;
   if (department !== undefined) hr.department = department;
+  if (manager !== undefined) hr.manager = manager;
   contexts.set(record.userId, { ...ctx, hr });
 }
 

@@ -131,7 +131,7 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
   family: 'access',
   title: "Logon to another user's device",
   description:
-    "A session starts on a device whose dominant user (at least minOwnerShare of its events over the population's history, and at least minOwnerEvents) is someone else, and the device is rare for this user: p = max((their decayed accesses to it + 0.1) / (their device accesses + 1), their device novelty rate under a Beta(1,1) prior); when the logon is outside the user's own hours, that p is combined by Fisher's method with the start hour's (k + 0.1) / (n + 1).",
+    "A session starts on a device whose dominant user (at least minOwnerShare of its events over the population's history, and at least minOwnerEvents) is someone else, and the device is rare for this user: p = max((their decayed accesses to it + 0.1) / (their device accesses + 1), their device novelty rate under a Beta(1,1) prior; the novelty rate does not count when the owner is the user's own manager); when the logon is outside the user's own hours, that p is combined by Fisher's method with the start hour's (k + 0.1) / (n + 1).",
   dataSources: ['authentication'],
   anchorScore: 30,
   test: { kind: 'p-value', threshold: 0.05 },
@@ -148,7 +148,11 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
     const devices = ctx.profile.categorical.devices;
     const own = (devices.entries.get(host)?.w ?? 0) * scale;
     const total = devices.total * scale;
-    const pDevice = Math.max((own + 0.1) / (total + 1), noveltyProbability(devices, scale));
+    // The user's own manager's device: their novelty rate does not excuse it (an administrator
+    // reaches many machines, their supervisor's is not one of the many).
+    const managers = o.owner === ctx.hr?.manager;
+    const rarity = (own + 0.1) / (total + 1);
+    const pDevice = managers ? rarity : Math.max(rarity, noveltyProbability(devices, scale));
     // Outside the user's own hours, the start hour's rarity is a second, independent test.
     const tz = ctx.profile.tzOffsetMinutes;
     const view = activityAt(ctx.profile.activity, ctx.event.ts, tz);
@@ -177,6 +181,7 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
           minOwnerShare: param(self, 'minOwnerShare'),
           minOwnerEvents: param(self, 'minOwnerEvents'),
           deviceP: round4(pDevice),
+          ownersRole: managers ? 'manager' : null,
           offHours,
           hourP: round4(pHour),
           hour,
@@ -194,7 +199,8 @@ export const otherUsersDevice = defineEventIndicator<DeviceOwnerEvidence>({
       e.facts['offHours'] === true
         ? `; at ${String(e.facts['hour']).padStart(2, '0')}:00, outside their own hours (${formatP(e.facts['hourP'] as number)}), combined with the device's ${formatP(e.facts['deviceP'] as number)} by Fisher's method`
         : '';
-    return `logon to ${e.observed.display}, which belongs to ${b.owner} (${formatPercent(b.ownerShare)} of its ${formatNumber(Math.round(b.ownerCount / b.ownerShare))} events, ${b.users} users in all); this user's own accesses to it: ${formatNumber(b.userCount)}, across ${b.userDevices} devices they use${when}; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+    const whose = e.facts['ownersRole'] === 'manager' ? ` — their own manager —` : '';
+    return `logon to ${e.observed.display}, which belongs to ${b.owner}${whose} (${formatPercent(b.ownerShare)} of its ${formatNumber(Math.round(b.ownerCount / b.ownerShare))} events, ${b.users} users in all); this user's own accesses to it: ${formatNumber(b.userCount)}, across ${b.userDevices} devices they use${when}; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });
 

@@ -115,7 +115,7 @@ export function summarisePeerFeature(values: readonly number[]): PeerFeatureStat
 }
 
 /** HR status of the user (the latest HR record). Dates are epoch ms UTC (midnight of the day). */
-export interface HrStatus extends Pick<HrRecord, 'effectiveDate' | 'lastDay' | 'title' | 'department'> {
+export interface HrStatus extends Pick<HrRecord, 'effectiveDate' | 'lastDay' | 'title' | 'department' | 'manager'> {
   status: EmploymentStatus;
 }
 

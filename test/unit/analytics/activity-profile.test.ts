@@ -132,6 +132,14 @@ describe("other-users-device outside the user's own hours", () => {
     expect(facts['hourP']).toBeCloseTo(0.1 / (p.activity.activeDays + 2), 6);
     expect((night!.evidence.test as { pValue: number }).pValue).toBeCloseTo(fisher(facts['deviceP'] as number, facts['hourP'] as number), 3);
     expect(night!.reason).toContain("Fisher's method");
+    // Their own manager's workstation, in hours: the administrator's novelty rate does not excuse it.
+    const [manager] = evaluateEvent(
+      eventContext(logon(T0 + 42 * DAY + 14 * HOUR, 'WS-BOB'), { profile: p, deviceOwners: owners, hr: { status: 'ACTIVE', manager: 'bob' } }),
+      [otherUsersDevice],
+    );
+    expect(manager).toBeDefined();
+    expect(manager!.evidence.facts['ownersRole']).toBe('manager');
+    expect(manager!.reason).toContain('belongs to bob — their own manager —');
   });
 });
 
