@@ -12,7 +12,10 @@
  * - temporal parts are 24 + 7 numbers;
  * - each of the six numeric histograms has at most MAX_BINS bins and a SAMPLE_CAP-value sample;
  * - at most MAX_RECENT_FAILURES failure times and MAX_OPEN_SESSIONS open session accumulators
- *   (each with at most MAX_SESSION_ASSETS asset names).
+ *   (each with at most MAX_SESSION_ASSETS asset names);
+ * - day-level activity (activity.profile.ts): 24 hour counts, the current day (at most
+ *   MAX_DAY_HOSTS device names) and MAX_HISTORY_DAYS day summaries of six numbers (about 4 kB
+ *   of JSON when full).
  * profile.size.ts measures it. Measured on Node 24 by test/unit/analytics/profile-memory.test.ts
  * (10,000 steady-state users, 66 user–entity pairs each on average): about 26 kB of heap and
  * 13 kB of JSON checkpoint per user; one user–entity pair about 160 B of heap and 66 B of JSON;
