@@ -469,7 +469,7 @@ const USAGE = `usage: node seeds/generate.ts [options]
   --labels FILE          attack labels CSV
   --benign-labels FILE   hard-negative labels CSV (default <labels>.benign.csv)
 cert options (seeds/cert.ts):
-  --users N              people at the start (default 200, at least 30)
+  --users N              people at the start (default 200, at least 40)
   --months N             calendar months (default 6)
   --seed N               PRNG seed (default 1)
   --start YYYY-MM        first month (default 2010-01)
