@@ -19,6 +19,7 @@
  * configured server is never wiped by accident. Prints one summary line per run and, at the
  * end, the figures per scenario; writes every report in full to the results file.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,8 +162,14 @@ process.stdout.write(`${lines.join('\n')}\n`);
 const resultsDir = path.join(import.meta.dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const out = path.join(resultsDir, values.out);
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+} catch {
+  // not a git checkout: the results say so
+}
 writeFileSync(
   out,
-  `${JSON.stringify({ command: `npm run eval:cert -- ${process.argv.slice(2).join(' ')}`.trim(), at: new Date().toISOString(), runs: runs.map(({ report, ...r }) => ({ ...r, indicators: report.indicators, report })) }, null, 2)}\n`,
+  `${JSON.stringify({ command: `npm run eval:cert -- ${process.argv.slice(2).join(' ')}`.trim(), commit, at: new Date().toISOString(), runs: runs.map(({ report, ...r }) => ({ ...r, indicators: report.indicators, report })) }, null, 2)}\n`,
 );
 process.stdout.write(`results written to ${path.relative(process.cwd(), out)}\n`);

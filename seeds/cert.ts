@@ -76,7 +76,7 @@ export const SCENARIO_TRACES: Record<CertScenario, readonly (CertFile | 'ldap')[
 };
 
 export interface CertOptions {
-  /** People at the start (new hires come on top). Default 200, at least 30. */
+  /** People at the start (new hires come on top). Default 200, at least 40 (three per department and the executives). */
   users?: number;
   /** Calendar months generated, from `start`. Default 6, 2–24. */
   months?: number;
@@ -197,6 +197,9 @@ export interface CertSink {
   write(file: string, text: string): void;
 }
 
+/** The president, five vice-presidents and three people (a manager and two staff) in each of the eleven departments. */
+const MIN_USERS = 40;
+
 const DEFAULTS = { users: 200, months: 6, seed: 1, start: '2010-01', attrition: 0.015, activity: 1 };
 
 export function resolveCertOptions(options: CertOptions = {}): ResolvedCertOptions {
@@ -206,7 +209,7 @@ export function resolveCertOptions(options: CertOptions = {}): ResolvedCertOptio
   const integer = (name: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) problems.push(`${name} must be an integer in [${min}, ${max}] (got ${v})`);
   };
-  integer('users', o.users, 30, 100_000);
+  integer('users', o.users, MIN_USERS, 100_000);
   integer('months', o.months, 2, 24);
   integer('seed', o.seed, 0, 0xffffffff);
   const m = /^(\d{4})-(\d{2})$/.exec(o.start);

@@ -469,7 +469,7 @@ const USAGE = `usage: node seeds/generate.ts [options]
   --labels FILE          attack labels CSV
   --benign-labels FILE   hard-negative labels CSV (default <labels>.benign.csv)
 cert options (seeds/cert.ts):
-  --users N              people at the start (default 200, at least 30)
+  --users N              people at the start (default 200, at least 40)
   --months N             calendar months (default 6)
   --seed N               PRNG seed (default 1)
   --start YYYY-MM        first month (default 2010-01)
@@ -532,7 +532,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (shape !== 'ecs') throw new RangeError(`--shape must be ecs or cert (got ${shape})`);
   const certOnly = (['months', 'insiders', 'attrition'] as const).filter((k) => values[k] !== undefined);
-  if (certOnly.length > 0) throw new RangeError(`${certOnly.map((k) => `--${k}`).join(', ')} only apply to --shape cert`);
+  if (certOnly.length > 0) throw new RangeError(`${certOnly.map((k) => `--${k}`).join(', ')} ${certOnly.length === 1 ? 'applies' : 'apply'} only to --shape cert`);
   const windowParts = values['attack-window']?.split(',').map(Number);
   const options: FileOptions = {
     out: values.out ?? 'events.ndjson',

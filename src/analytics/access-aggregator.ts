@@ -14,6 +14,9 @@ export interface UserDelta {
   first: number;
   last: number;
   events: number;
+  /** Countries and cities (`CC/City`, as profiles key them) the batch shows the user in, distinct. */
+  countries: string[];
+  cities: string[];
 }
 
 export interface AccessDelta {
@@ -75,12 +78,18 @@ export function aggregateBatch(events: readonly NormalizedEvent[]): BatchAggrega
     const user = event.user;
     if (user === undefined) continue;
 
-    const u = users.get(user);
-    if (u === undefined) users.set(user, { id: user, first: event.ts, last: event.ts, events: 1 });
+    let u = users.get(user);
+    if (u === undefined) users.set(user, (u = { id: user, first: event.ts, last: event.ts, events: 1, countries: [], cities: [] }));
     else {
       u.first = Math.min(u.first, event.ts);
       u.last = Math.max(u.last, event.ts);
       u.events += 1;
+    }
+    if (event.country !== undefined && !u.countries.includes(event.country)) u.countries.push(event.country);
+    if (event.city !== undefined) {
+      // The profiles' city key (user-profile.ts cityKey): cities are unique only within a country.
+      const city = `${event.country ?? '?'}/${event.city}`;
+      if (!u.cities.includes(city)) u.cities.push(city);
     }
 
     const hour = hourOfDay(event.ts);

@@ -84,6 +84,7 @@ export function hrFromRow(row: LoadedUserRow | undefined): HrStatus | null {
   if (row.lastDay !== null) hr.lastDay = row.lastDay;
   if (row.title !== null) hr.title = row.title;
   if (row.department !== null) hr.department = row.department;
+  if (row.manager !== null && row.manager !== undefined) hr.manager = row.manager;
   return hr;
 }
 

@@ -15,7 +15,7 @@ import type { AnalysisSettingsSource } from '../analytics/analysis-settings.ts';
 import { type AnalysedSession, analyseBatch, type BatchAnalysis, cloneUserAnalysis, type UserAnalysis, type UserContext } from '../analytics/analysis/batch-analysis.ts';
 import { entityKey, type EntityType } from '../analytics/entities.ts';
 import { type AlertCandidate, type AlertConfig, DEFAULT_ALERT_CONFIG, DEFAULT_USER_RISK_CONFIG, emptyTriggerStats, type FusionFinding, downWeight, recordFeedback, recordSession, refitTriggerStats, type TriggerStats } from '../analytics/fusion/index.ts';
-import { DATA_SOURCES, type DataSource, type MalwareFact, type PeerFeatureStats, type PeerGroupSummary } from '../analytics/indicators/context.ts';
+import { DATA_SOURCES, type DataSource, type DeviceOwnership, type MalwareFact, type PlacePopulation, type PeerFeatureStats, type PeerGroupSummary } from '../analytics/indicators/context.ts';
 import type { MaturityConfig } from '../analytics/maturity.ts';
 import { type NumericFeature } from '../analytics/profiles/histogram.profile.ts';
 import { serializeToString } from '../analytics/profiles/profile.codec.ts';
@@ -62,6 +62,19 @@ export interface PreparedAnalysis {
   committed(): Promise<void>;
 }
 
+function placePopulationOf(rows: ReadonlyArray<{ kind: string; place: string; users: number }>): PlacePopulation {
+  const countries = new Map<string, number>();
+  const cities = new Map<string, number>();
+  let users = 0;
+  for (const r of rows) {
+    if (r.kind === 'total') users = Number(r.users);
+    else (r.kind === 'country' ? countries : cities).set(r.place, Number(r.users));
+  }
+  return { users, countries, cities };
+}
+
+/** Devices whose ownership is cached (about 100 B each). */
+const MAX_CACHED_DEVICE_OWNERS = 200_000;
 const PEER_FEATURES_TTL_MS = 10 * 60_000;
 const MAX_CACHED_PEER_GROUPS = 10_000;
 /** How long graph context read for a batch is reused, ms (RISKGRAPH_CONTEXT_TTL_SECONDS). */
@@ -92,6 +105,10 @@ export class AnalysisStage {
   readonly #contexts: TtlCache<string, UserContext>;
   /** Every device with malware on record, under the one key 'all'. */
   readonly #malware: TtlCache<'all', Promise<ReadonlyMap<string, MalwareFact>>>;
+  /** Ownership per device (null: nobody on record yet), re-read when older than the TTL. */
+  readonly #owners: TtlCache<string, DeviceOwnership | null>;
+  /** How common each country and city is, under the one key 'all', re-read when older than the TTL. */
+  readonly #places: TtlCache<'all', Promise<PlacePopulation>>;
   /** Every rated asset's criticality, under the one key 'all'. */
   readonly #criticality: TtlCache<'all', Promise<ReadonlyMap<string, number>>>;
 
@@ -100,6 +117,8 @@ export class AnalysisStage {
     const ttlMs = this.#o.contextTtlMs;
     this.#contexts = new TtlCache({ ttlMs, maxEntries: this.#o.maxCachedUsers });
     this.#malware = new TtlCache({ ttlMs, maxEntries: 1 });
+    this.#owners = new TtlCache({ ttlMs, maxEntries: MAX_CACHED_DEVICE_OWNERS });
+    this.#places = new TtlCache({ ttlMs, maxEntries: 1 });
     this.#criticality = new TtlCache({ ttlMs, maxEntries: 1 });
     this.#groupAccess = new TtlCache({ ttlMs: PEER_FEATURES_TTL_MS, maxEntries: MAX_CACHED_PEER_GROUPS });
     this.#groupFeatures = new TtlCache({ ttlMs: PEER_FEATURES_TTL_MS, maxEntries: MAX_CACHED_PEER_GROUPS });
@@ -114,6 +133,29 @@ export class AnalysisStage {
     this.#cache.delete(partition);
     this.#dirty.delete(partition);
     this.#sinceCheckpoint.delete(partition);
+  }
+
+  /** Ownership of the devices the events name: cached per device, the misses read at once. */
+  async #deviceOwners(unit: BatchReader, events: readonly NormalizedEvent[]): Promise<Map<string, DeviceOwnership>> {
+    const hosts = new Set<string>();
+    for (const e of events) if (e.host !== undefined && e.user !== undefined) hosts.add(e.host);
+    const out = new Map<string, DeviceOwnership>();
+    const missing: string[] = [];
+    for (const host of hosts) {
+      const known = this.#owners.get(host);
+      if (known === undefined) missing.push(host);
+      else if (known !== null) out.set(host, known);
+    }
+    if (missing.length > 0) {
+      const rows = await unit.loadDeviceOwners(missing.sort());
+      const found = new Map(rows.map((r) => [r.host, { owner: r.owner, ownerCount: Number(r.ownerCount), total: Number(r.total), users: Number(r.users) }]));
+      for (const host of missing) {
+        const o = found.get(host) ?? null;
+        this.#owners.set(host, o);
+        if (o !== null) out.set(host, o);
+      }
+    }
+    return out;
   }
 
   async prepare(
@@ -164,6 +206,11 @@ export class AnalysisStage {
       if (e.category === 'malware' && e.host !== undefined && !malware.has(e.host)) malware.set(e.host, { malwareAt: e.ts, signature: e.action });
     }
 
+    const deviceOwners = await this.#deviceOwners(unit, events);
+    const placePopulation = events.some((e) => e.country !== undefined || e.city !== undefined)
+      ? await this.#places.getOrLoad('all', () => unit.loadPlacePopulation().then(placePopulationOf))
+      : null;
+
     const working = new Map<string, UserAnalysis>();
     const contexts = new Map<string, UserContext>();
     const contextAt = new Map<string, number>();
@@ -213,6 +260,8 @@ export class AnalysisStage {
       settings,
       seenSources,
       malwareDevices: malware,
+      deviceOwners,
+      placePopulation,
       internalDomains: this.#o.internalDomains,
       ...(this.#o.maturity === undefined ? {} : { maturity: this.#o.maturity }),
       triggerStats: stats,

@@ -36,6 +36,9 @@ export interface RecomputeResult {
   clustered: number;
   k: number;
   silhouette: number | null;
+  /** What behaviour groups were clustered on: access vectors, or activity when access is thin; and why. */
+  featureSet: 'access' | 'activity';
+  featureReason: string;
   /** Groups written, per kind. */
   groups: Record<PeerGroupKind, number>;
   memberships: number;
@@ -83,6 +86,8 @@ export async function recomputePeerGroups(deps: PeerGroupJobDeps, now: number): 
     clustered: build.behaviour.clustered,
     k: build.behaviour.k,
     silhouette: build.behaviour.silhouette,
+    featureSet: build.behaviour.featureSet,
+    featureReason: build.behaviour.featureReason,
     groups,
     memberships: outcome.memberships,
     deletedBuilds: outcome.deletedBuilds,

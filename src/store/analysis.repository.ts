@@ -17,6 +17,8 @@ export interface LoadedUserRow {
   lastDay: number | null;
   title: string | null;
   department: string | null;
+  /** The user's manager (REPORTS_TO), null when none. */
+  manager: string | null;
   groups: Array<{ id: string; label: string | null; kind: string | null; size: number | null; degree: number | null }>;
   watchlists: string[];
   profile: string | null;
@@ -129,6 +131,20 @@ export async function loadUserAnalysis(
 /** Every device with malware on record. */
 export async function loadMalwareDevices(tx: ManagedTransaction): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>> {
   return runIn(tx, cypher('load-malware-devices'), {});
+}
+
+/** The dominant user of each device named (devices nobody accessed are absent). */
+export async function loadDeviceOwners(
+  tx: ManagedTransaction,
+  hosts: readonly string[],
+): Promise<Array<{ host: string; owner: string; ownerCount: number; total: number; users: number }>> {
+  if (hosts.length === 0) return [];
+  return runIn(tx, cypher('load-device-owners'), { hosts });
+}
+
+/** Users per country and city, and users seen in any country (kind 'total'). */
+export async function loadPlacePopulation(tx: ManagedTransaction): Promise<Array<{ kind: string; place: string; users: number }>> {
+  return runIn(tx, cypher('load-place-population'), {});
 }
 
 /** Every rated asset's criticality. */

@@ -3,7 +3,7 @@ import { entityKey, parseEntityKey, type EntityType } from '../analytics/entitie
 import type { CloseReason, Session, SessionChanges, UserSessions } from '../analytics/sessionizer.ts';
 import { DomainError, ErrorCode } from '../errors.ts';
 import type { HrRecord } from '../events/event.ts';
-import { type AnalysisWrite, type LoadedUserRow, loadAssetCriticality, loadMalwareDevices, loadRescoreSessions, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
+import { type AnalysisWrite, type LoadedUserRow, loadAssetCriticality, loadDeviceOwners, loadMalwareDevices, loadPlacePopulation, loadRescoreSessions, loadUserAnalysis, writeAnalysis } from './analysis.repository.ts';
 import { cypher } from './cypher.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +46,10 @@ export interface BatchReader {
   loadMalwareDevices(): Promise<Array<{ host: string; malwareAt: number; signature: string | null }>>;
   /** Criticality multipliers of every asset an administrator rated. */
   loadRatedAssets(): Promise<Map<string, number>>;
+  /** Users per country and city (kind 'country' / 'city') and users with any country (kind 'total'). */
+  loadPlacePopulation(): Promise<Array<{ kind: string; place: string; users: number }>>;
+  /** The dominant user of each of these devices, from the ACCESSED edges. */
+  loadDeviceOwners(hosts: readonly string[]): Promise<Array<{ host: string; owner: string; ownerCount: number; total: number; users: number }>>;
   /** Closed sessions of `users` ending at or after `since` that hold findings, with them. */
   loadRescoreSessions(users: readonly string[], since: number): Promise<Array<{ user: string; sessionId: string; endedAt: number; anomalies: Array<Record<string, unknown>> }>>;
 }
@@ -112,6 +116,8 @@ export class Neo4jIngestRepository implements IngestRepository {
       loadMalwareDevices: () => read('read:malware', (tx) => loadMalwareDevices(tx)),
       loadRescoreSessions: (users, since) => read('read:rescore', (tx) => loadRescoreSessions(tx, users, since)),
       loadRatedAssets: () => read('read:criticality', (tx) => loadAssetCriticality(tx)),
+      loadPlacePopulation: () => read('read:place-population', (tx) => loadPlacePopulation(tx)),
+      loadDeviceOwners: (hosts) => (hosts.length === 0 ? Promise.resolve([]) : read('read:device-owners', (tx) => loadDeviceOwners(tx, hosts))),
     };
   }
 

@@ -85,6 +85,9 @@ export interface PeerGroupBuildInfo {
   sampled: boolean;
   seed: number;
   reason: string | null;
+  /** What behaviour groups were clustered on ('access' or 'activity'), and why (null in builds made before it was recorded). */
+  featureSet: string | null;
+  featureReason: string | null;
   groups: number;
 }
 
@@ -143,7 +146,7 @@ type ProfileRow = {
   department: string | null;
   title: string | null;
   manager: string | null;
-  access: Array<[string, string, number | null, number | null, number | null]>;
+  access: Array<[string, string, number | null, number | null, number | null, number[] | null, number[] | null]>;
 };
 
 export class Neo4jPeerGroupRepository implements PeerGroupRepository {
@@ -162,12 +165,14 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
       department: stringOrNull(row.department),
       title: stringOrNull(row.title),
       manager: stringOrNull(row.manager),
-      access: row.access.map(([type, id, count, bytesIn, bytesOut]) => ({
+      access: row.access.map(([type, id, count, bytesIn, bytesOut, hourHist, dowHist]) => ({
         type: type as EntityType,
         id,
         count: count ?? 0,
         bytesIn: bytesIn ?? 0,
         bytesOut: bytesOut ?? 0,
+        ...(Array.isArray(hourHist) ? { hourHist: hourHist.map(Number) } : {}),
+        ...(Array.isArray(dowHist) ? { dowHist: dowHist.map(Number) } : {}),
       })),
     }));
   }
@@ -193,6 +198,8 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
         sampled: b.sampled,
         seed: b.seed,
         reason: b.reason,
+        featureSet: b.featureSet,
+        featureReason: b.featureReason,
         // A list of maps is not a property value; the candidates are kept as JSON.
         candidates: JSON.stringify(b.candidates),
         groups: build.groups.length,
@@ -296,6 +303,8 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
       sampled: p.sampled === true,
       seed: numberOr(p.seed, 0),
       reason: stringOrNull(p.reason),
+      featureSet: stringOrNull(p.featureSet),
+      featureReason: stringOrNull(p.featureReason),
       groups: numberOr(p.groups, 0),
     };
   }

@@ -18,6 +18,18 @@ describe('time bins', () => {
 });
 
 describe('aggregateBatch', () => {
+  it('lists the distinct countries and cities (CC/City) each user was seen in', () => {
+    const agg = aggregateBatch([
+      ev('1', MON_0930, { country: 'GB', city: 'London' }),
+      ev('2', MON_0930, { country: 'GB', city: 'London' }),
+      ev('3', SUN_2300, { country: 'JP', city: 'Tokyo' }),
+      ev('4', SUN_2300, { city: 'Springfield' }),
+    ]);
+    expect(agg.users).toEqual([
+      { id: 'alice', first: MON_0930, last: SUN_2300, events: 4, countries: ['GB', 'JP'], cities: ['GB/London', 'JP/Tokyo', '?/Springfield'] },
+    ]);
+  });
+
   it('folds events into one ACCESSED increment per user and entity', () => {
     const agg = aggregateBatch([
       ev('1', MON_0930, { asset: 'FIN-DB-02', bytesIn: 100 }),
@@ -26,8 +38,8 @@ describe('aggregateBatch', () => {
       ev('4', MON_0930, { host: 'PC-1', app: 'sap', domain: 'example.com' }),
     ]);
     expect(agg.users).toEqual([
-      { id: 'alice', first: MON_0930, last: SUN_2300, events: 3 },
-      { id: 'bob', first: MON_0930, last: MON_0930, events: 1 },
+      { id: 'alice', first: MON_0930, last: SUN_2300, events: 3, countries: [], cities: [] },
+      { id: 'bob', first: MON_0930, last: MON_0930, events: 1, countries: [], cities: [] },
     ]);
     const fin = agg.access.find((a) => a.id === 'FIN-DB-02' && a.user === 'alice')!;
     expect(fin).toMatchObject({ type: 'Asset', kind: 'host', count: 2, failures: 1, first: MON_0930, last: SUN_2300, bytesIn: 100, bytesOut: 7 });

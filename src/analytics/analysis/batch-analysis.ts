@@ -38,7 +38,9 @@ import {
   type AccountInfo,
   classifyAccount,
   type DataSource,
+  type DeviceOwnership,
   type HrStatus,
+  type PlacePopulation,
   type MalwareFact,
   noteSources,
   type PeerGroupSummary,
@@ -90,6 +92,10 @@ export interface BatchAnalysisInput {
   /** Data sources seen so far in the deployment (this batch's are added). */
   seenSources: Set<DataSource>;
   malwareDevices: ReadonlyMap<string, MalwareFact>;
+  /** Ownership of the devices the batch's events name (the other-users-device indicator). */
+  deviceOwners?: ReadonlyMap<string, DeviceOwnership>;
+  /** How common countries and cities are in the population (the place novelty prior). */
+  placePopulation?: PlacePopulation | null;
   /** Asset → criticality multiplier, for the assets an administrator rated. */
   assetCriticality?: ReadonlyMap<string, number>;
   internalDomains: readonly string[];
@@ -210,6 +216,8 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
       account: accountOf(user, ctx.hr),
       threatIntel: settings.threatIntel,
       malwareDevices: input.malwareDevices,
+      deviceOwners: input.deviceOwners ?? null,
+      placePopulation: input.placePopulation ?? null,
       internalDomains: input.internalDomains,
       seenSources: input.seenSources,
     };
@@ -255,7 +263,11 @@ export function analyseBatch(input: BatchAnalysisInput): BatchAnalysis {
       const s = state(user);
       const opensSession = sessionId !== null && !s.profile.open.some((f) => f.sessionId === sessionId);
       for (const finding of evaluateEvent({ ...common(user, s.profile), event, sessionId, opensSession }, settings.indicators)) keep(finding);
-      observeEvent(s.profile, event, { sessionId, internalDomains: input.internalDomains });
+      observeEvent(s.profile, event, { sessionId, internalDomains: input.internalDomains, opensSession });
+    } else if (user !== undefined && event.hr !== undefined && input.users.has(user)) {
+      // An HR record is no behaviour, but HR-triggered indicators read it (a departure that
+      // reveals the weeks before it), on the profile as it stands.
+      for (const finding of evaluateEvent({ ...common(user, state(user).profile), event, sessionId }, settings.indicators)) keep(finding);
     }
     const ending = sessionId === null ? undefined : closedById.get(sessionId);
     if (ending !== undefined && lastIndex.get(ending.id) === i) closeSession(ending);
@@ -370,8 +382,10 @@ function applyHrRecord(contexts: Map<string, UserContext>, record: HrRecord): vo
   if (lastDay !== undefined) hr.lastDay = lastDay;
   const title = record.title ?? old?.title;
   const department = record.department ?? old?.department;
+  const manager = record.manager ?? old?.manager;
   if (title !== undefined) hr.title = title;
   if (department !== undefined) hr.department = department;
+  if (manager !== undefined) hr.manager = manager;
   contexts.set(record.userId, { ...ctx, hr });
 }
 

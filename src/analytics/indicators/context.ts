@@ -127,7 +127,7 @@ export function summarisePeerFeature(values: readonly number[]): PeerFeatureStat
 }
 
 /** HR status of the user (the latest HR record). Dates are epoch ms UTC (midnight of the day). */
-export interface HrStatus extends Pick<HrRecord, 'effectiveDate' | 'lastDay' | 'title' | 'department'> {
+export interface HrStatus extends Pick<HrRecord, 'effectiveDate' | 'lastDay' | 'title' | 'department' | 'manager'> {
   status: EmploymentStatus;
 }
 
@@ -136,6 +136,29 @@ export interface ThreatIntel {
   ips: ReadonlySet<string>;
   /** Domains, lower-case; a listed domain matches its subdomains too. */
   domains: ReadonlySet<string>;
+}
+
+/**
+ * Who a device belongs to, as the population's history shows it: its dominant user (the most
+ * events on it), their events, everyone's events on it, and how many users used it. Read from
+ * the graph for the devices a batch touches.
+ */
+export interface DeviceOwnership {
+  owner: string;
+  ownerCount: number;
+  total: number;
+  users: number;
+}
+
+/**
+ * How common places are in the population: users seen in each country and city (profile keys:
+ * `CC`, `CC/City`) and users seen in any country. The new-country and new-city indicators use
+ * it as the prior of which new place a user turns up in.
+ */
+export interface PlacePopulation {
+  users: number;
+  countries: ReadonlyMap<string, number>;
+  cities: ReadonlyMap<string, number>;
 }
 
 /** A device with malware (the aggregator's DeviceFact minus the host, which is the map key). */
@@ -199,6 +222,10 @@ export interface IndicatorContextBase {
   malwareDevices?: ReadonlyMap<string, MalwareFact> | null;
   /** The organisation's mail domains: mail to any other domain is external. */
   internalDomains?: readonly string[];
+  /** How common countries and cities are in the population (absent: not known). */
+  placePopulation?: PlacePopulation | null;
+  /** Ownership of the devices the events name, by host name (absent: not known). */
+  deviceOwners?: ReadonlyMap<string, DeviceOwnership> | null;
   /** Data sources seen so far; indicators needing others are inactive. */
   seenSources: ReadonlySet<DataSource>;
 }

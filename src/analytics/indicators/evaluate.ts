@@ -49,12 +49,16 @@ export function resolveContext<C extends IndicatorContext>(ctx: C): Resolved<C> 
 
 export function evaluateEvent(ctx: EventContext, registry: readonly Indicator[] = INDICATORS): Finding[] {
   const user = ctx.event.user;
-  // HR records and host facts are not the user's behaviour (they are the context of it).
-  if (user === undefined || !isBehaviour(ctx.event)) return [];
+  if (user === undefined) return [];
+  // HR records and host facts are not the user's behaviour (they are the context of it): only
+  // indicators triggered by an HR record run on one.
+  const behaviour = isBehaviour(ctx.event);
+  if (!behaviour && ctx.event.hr === undefined) return [];
   const resolved = resolveContext(ctx);
   const findings: Finding[] = [];
   for (const indicator of registry) {
     if (indicator.scope !== 'event' || !isActive(indicator, ctx.seenSources)) continue;
+    if (!behaviour && indicator.onHrRecord !== true) continue;
     for (const evidence of indicator.collect(resolved, indicator)) {
       if (indicator.holds(evidence, indicator)) findings.push(toFinding(indicator, evidence, resolved, user, ctx.sessionId ?? null, registry));
     }

@@ -10,9 +10,21 @@
  * (volume and peer-volume indicators) are marked with the `departing-employee` amplifier by
  * evaluate.ts, for fusion to raise their weight.
  */
+import {
+  activityAt,
+  binomialTail,
+  type DaySummary,
+  isWeekend,
+  localHour,
+  MIN_DAYS_FOR_HOURS,
+  offPattern,
+  OWN_HOURS_ALPHA,
+  weekendPValue,
+} from '../profiles/activity.profile.ts';
+import { isStart } from '../profiles/user-profile.ts';
 import type { HrStatus, Resolved, SessionContext } from './context.ts';
-import { formatBytes, formatDay, formatDuration, formatList } from './format.ts';
-import { type Baseline, defineEventIndicator, defineSessionIndicator, type Evidence, param } from './indicator.ts';
+import { formatBytes, formatDay, formatDuration, formatList, formatP } from './format.ts';
+import { type Baseline, defineEventIndicator, defineSessionIndicator, type Evidence, param, pValueHolds, thresholdOf } from './indicator.ts';
 
 export type HrEvidence = Evidence<Extract<Baseline, { kind: 'hr' }>>;
 
@@ -162,5 +174,114 @@ export const activityAfterTermination = defineEventIndicator<HrEvidence>({
   explain(e) {
     const after = e.facts['afterMs'] as number;
     return `${e.observed.display}, ${formatDuration(after)} after the account's termination took hold (${describeStatus(e.baseline)}; days end in the user's own time zone)`;
+  },
+});
+
+export type DepartureRiseEvidence = Evidence<Extract<Baseline, { kind: 'day-activity' }>>;
+
+function popcount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
+}
+
+/**
+ * The weeks before a departure. HR often learns of a departure after the fact — CERT's LDAP
+ * snapshots reveal it only when a later month lacks the user — so the activity that matters
+ * has already been scored by then. This indicator runs when the HR record arrives (and at the
+ * first start of each day while the user is departing) and tests the user's last windowDays
+ * against their earlier days: a finding on the user that summarises the rise, with the counts.
+ */
+export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
+  id: 'pre-departure-rise',
+  family: 'hr',
+  title: 'Rise in after-hours work or removable media before a departure',
+  description:
+    "When HR shows the user departing (notice given, a last day within windowDays ahead, or terminated — as CERT's LDAP snapshots reveal a departure), their last windowDays are tested against their earlier active days on two channels: days outside their own pattern (a start outside their own hours, or on a weekend they do not work) and days with removable-media use. Each is a binomial upper tail, Bin(recent active days, (earlier days with it + 0.5) / (earlier active days + 1)); the smaller p-value, doubled for the two channels, is the test. Tested when the HR record arrives and, while departing, at the first start of each day and at its first start outside the user's own hours; needs minDays earlier active days and minRiseDays recent days on the channel.",
+  dataSources: ['hr'],
+  anchorScore: 40,
+  test: { kind: 'p-value', threshold: 0.01 },
+  basis: 'user',
+  exfiltration: false,
+  params: { windowDays: 28, minDays: 20, minRiseDays: 2, departingWindowDays: DEFAULT_DEPARTING_WINDOW_DAYS },
+  onHrRecord: true,
+  collect(ctx, self) {
+    const e = ctx.event;
+    const hr = ctx.hr;
+    if (hr === null || hr === undefined) return [];
+    const tz = ctx.profile.tzOffsetMinutes;
+    const departing = departingStatus(hr, e.ts, tz, param(self, 'departingWindowDays'));
+    const hrRecord = e.category === 'iam' && e.hr !== undefined;
+    if (hrRecord) {
+      if (departing === null && hr.status !== 'TERMINATED') return [];
+    } else if (departing === null || !isStart(e, ctx.opensSession)) return [];
+    const view = activityAt(ctx.profile.activity, e.ts, tz);
+    const hourNow = localHour(e.ts, tz);
+    const bandNow = view.hourDays[(hourNow + 23) % 24]! + view.hourDays[hourNow]! + view.hourDays[(hourNow + 1) % 24]!;
+    const offNow = view.activeDays >= MIN_DAYS_FOR_HOURS && (bandNow + 0.1) / (view.activeDays + 1) <= OWN_HOURS_ALPHA;
+    // At most twice a day: at its first start, and at its first start outside the user's own hours.
+    if (!hrRecord && view.today.starts > 0 && (view.today.offMask !== 0 || !offNow)) return [];
+    const windowLength = param(self, 'windowDays');
+    const from = view.today.day - windowLength + 1;
+    const recent: DaySummary[] = [];
+    const before: DaySummary[] = [];
+    for (const d of view.history) (d[0] >= from ? recent : before).push(d);
+    const t = view.today;
+    const weekendIsOff = view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
+    if (!hrRecord) {
+      // Today so far, with this start: off-pattern when it is outside the user's own hours.
+      recent.push([t.day, t.starts + 1, offNow ? 1 : 0, t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
+    } else if (t.starts > 0 || t.usb > 0) {
+      recent.push([t.day, t.starts, popcount(t.offMask), t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
+    }
+    const offBase = before.filter((d) => offPattern(d, weekendIsOff)).length;
+    const offRecent = recent.filter((d) => offPattern(d, weekendIsOff)).length;
+    const usbBase = before.filter((d) => d[4] > 0).length;
+    const usbRecent = recent.filter((d) => d[4] > 0).length;
+    const n = recent.length;
+    const pOff = binomialTail(offRecent, n, (offBase + 0.5) / (before.length + 1));
+    const pUsb = binomialTail(usbRecent, n, (usbBase + 0.5) / (before.length + 1));
+    const channel = pOff <= pUsb ? 'off-pattern' : 'removable-media';
+    const p = Math.min(1, 2 * Math.min(pOff, pUsb));
+    const display = `${offRecent} of ${n} recent active days outside their pattern, ${usbRecent} with removable media`;
+    return [
+      {
+        observed: { label: 'recent days outside the pattern / with removable media', value: display, display },
+        test: { kind: 'p-value', pValue: Number(p.toPrecision(4)), threshold: thresholdOf(self) },
+        baseline: {
+          kind: 'day-activity',
+          measure: 'departure-rise',
+          tzOffsetMinutes: tz,
+          activeDays: before.length,
+          baselineDays: offBase,
+          counts: [],
+          windowDays: n,
+          windowHits: offRecent,
+        },
+        eventIds: [e.id],
+        at: e.ts,
+        facts: {
+          trigger: hrRecord ? 'hr-record' : 'departing',
+          status: hr.status,
+          leavesAt: departing?.leavesAt ?? (hr.effectiveDate ?? null),
+          channel,
+          usbBase,
+          usbRecent,
+          riseDays: channel === 'off-pattern' ? offRecent : usbRecent,
+          windowLength,
+          minDays: param(self, 'minDays'),
+          minRiseDays: param(self, 'minRiseDays'),
+        },
+      },
+    ];
+  },
+  holds: (e) =>
+    pValueHolds(e) && e.baseline.activeDays >= (e.facts['minDays'] as number) && (e.facts['riseDays'] as number) >= (e.facts['minRiseDays'] as number),
+  explain(e) {
+    const b = e.baseline;
+    const leavesAt = e.facts['leavesAt'];
+    const when = typeof leavesAt === 'number' ? `, leaving ${formatDay(leavesAt)}` : '';
+    const trigger = e.facts['trigger'] === 'hr-record' ? 'HR now shows' : 'still';
+    return `${trigger} departing (${e.facts['status']}${when}); in the last ${e.facts['windowLength']} days: ${e.observed.display}, against ${b.baselineDays} and ${e.facts['usbBase']} of ${b.activeDays} active days before; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });

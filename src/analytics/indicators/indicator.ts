@@ -70,6 +70,12 @@ export interface IndicatorMeta {
   /** Other thresholds, by name (configurable like the p-value threshold). */
   params: Readonly<Record<string, number>>;
   enabled: boolean;
+  /**
+   * Event indicators only: also collected on HR records (which are not behaviour), e.g. a
+   * departure that makes the weeks before it suspect. Such an indicator must return nothing for
+   * the events it does not handle.
+   */
+  onHrRecord?: boolean;
 }
 
 export interface Observed {
@@ -132,7 +138,34 @@ export type Baseline =
       digitRatio: number;
       trainedOn: string;
     }
-  | { kind: 'account'; accountType: string; basis: string; privilegedRole: boolean; knownDevices: number };
+  | { kind: 'account'; accountType: string; basis: string; privilegedRole: boolean; knownDevices: number }
+  | {
+      kind: 'day-activity';
+      /** What the days were counted for. */
+      measure: 'work-hours' | 'weekend-days' | 'off-pattern-days' | 'daily-devices' | 'departure-rise';
+      tzOffsetMinutes: number;
+      /** Active days the baseline holds (before the window, for window tests). */
+      activeDays: number;
+      /** Of them, days with the property tested (a start in the band, a weekend, an off-pattern day, as many devices or more, removable media). */
+      baselineDays: number;
+      /** work-hours and off-pattern-days: active days at work in each local hour (24); otherwise empty. */
+      counts: number[];
+      /** Window tests: active days in the recent window and how many had the property; else null. */
+      windowDays: number | null;
+      windowHits: number | null;
+    }
+  | {
+      kind: 'device-owner';
+      device: string;
+      /** The device's dominant user over the population's history, their share and logons. */
+      owner: string;
+      ownerShare: number;
+      ownerCount: number;
+      users: number;
+      /** This user's own decayed accesses to the device, and how many devices they use. */
+      userCount: number;
+      userDevices: number;
+    };
 
 export interface Evidence<B extends Baseline = Baseline> {
   observed: Observed;

@@ -4,12 +4,16 @@
  */
 import { formatDuration, formatList, formatNumber, formatP, describeBins } from './format.ts';
 import {
+  type Baseline,
+  defineEventIndicator,
   defineSessionIndicator,
+  type Evidence,
   type IndicatorMeta,
   param,
   pValueHolds,
   thresholdOf,
 } from './indicator.ts';
+import { activityAt } from '../profiles/activity.profile.ts';
 import { noveltyProbability } from '../profiles/categorical.profile.ts';
 import { scaleAt } from '../profiles/user-profile.ts';
 import { histogramBaseline, type HistogramEvidence, userTail } from './evidence.ts';
@@ -137,5 +141,70 @@ export const novelAssetBurst = defineSessionIndicator<HistogramEvidence>({
   explain(e) {
     const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
     return `${e.observed.display} in one session (${e.facts['assets']}); with this user's novelty rate ${formatNumber(e.facts['noveltyRate'] as number)} about ${formatNumber((e.facts['distinctAssets'] as number) * (e.facts['noveltyRate'] as number))} were expected; this many or more: ${formatP(p)}`;
+  },
+});
+
+export type DeviceVelocityEvidence = Evidence<Extract<Baseline, { kind: 'day-activity' }>>;
+
+/**
+ * Velocity of distinct hosts: the devices a user reaches in a local day, against their own
+ * history of devices per day, so someone who routinely reaches many hosts is judged by their
+ * own rate and someone who uses one workstation is not.
+ */
+export const deviceVelocity = defineEventIndicator<DeviceVelocityEvidence>({
+  id: 'device-velocity',
+  family: 'lateral-movement',
+  title: 'Many devices in a day',
+  description:
+    "The user reaches a device that makes today's distinct devices (local day) at least minDevices, a count few of their past active days reached: p = (m + 0.1) / (n + 1), m of their last n active days (at most 120) with as many devices or more. Judged from minDays active days on; tested as each new device of the day appears.",
+  dataSources: ['authentication'],
+  anchorScore: 25,
+  test: { kind: 'p-value', threshold: 0.01 },
+  basis: 'user',
+  exfiltration: false,
+  params: { minDevices: 3, minDays: 20 },
+  collect(ctx, self) {
+    const host = ctx.event.host;
+    if (host === undefined) return [];
+    const tz = ctx.profile.tzOffsetMinutes;
+    const view = activityAt(ctx.profile.activity, ctx.event.ts, tz);
+    if (view.today.hosts.includes(host)) return [];
+    const devices = view.today.hosts.length + 1;
+    if (devices < 2) return [];
+    const n = view.history.length;
+    const m = view.history.filter((d) => d[3] >= devices).length;
+    const typical = [...view.history.map((d) => d[3])].sort((a, b) => a - b)[Math.floor(n / 2)] ?? 0;
+    const most = view.history.reduce((a, d) => Math.max(a, d[3]), 0);
+    return [
+      {
+        observed: { label: 'distinct devices today', value: devices, display: `${devices} devices` },
+        test: { kind: 'p-value', pValue: Number(((m + 0.1) / (n + 1)).toPrecision(4)), threshold: thresholdOf(self) },
+        baseline: {
+          kind: 'day-activity',
+          measure: 'daily-devices',
+          tzOffsetMinutes: tz,
+          activeDays: n,
+          baselineDays: m,
+          counts: [],
+          windowDays: null,
+          windowHits: null,
+        },
+        eventIds: [ctx.event.id],
+        at: ctx.event.ts,
+        facts: {
+          devices: formatList([...view.today.hosts, host], 6),
+          typical,
+          most,
+          minDevices: param(self, 'minDevices'),
+          minDays: param(self, 'minDays'),
+        },
+      },
+    ];
+  },
+  holds: (e) =>
+    pValueHolds(e) && (e.observed.value as number) >= (e.facts['minDevices'] as number) && e.baseline.activeDays >= (e.facts['minDays'] as number),
+  explain(e) {
+    const b = e.baseline;
+    return `${e.observed.display} reached today (${e.facts['devices']}); ${b.baselineDays} of this user's last ${b.activeDays} active days reached as many (typically ${e.facts['typical']} a day, at most ${e.facts['most']}); ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });

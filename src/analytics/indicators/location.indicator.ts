@@ -54,27 +54,33 @@ function newPlace(place: Place, id: string, title: string, anchorScore: number, 
     id,
     family: 'location',
     title,
-    description: `Activity from a ${noun} absent from the user's baseline, when their activity rarely comes from new ${many} (novelty p-value under a Beta(1,1) prior).${place === 'networks' ? ' Public addresses only, keyed by /24 (IPv4) or /48 (IPv6).' : ''}`,
+    description: `Activity from a ${noun} absent from the user's baseline, when their activity rarely comes from new ${many} (novelty p-value under a Beta(1,1) prior)${place === 'networks' ? '. Public addresses only, keyed by /24 (IPv4) or /48 (IPv6).' : `, times how common the ${noun} is in the population once at least minPopulation users have a location: (users seen there + 1) / (users + 1) — a ${noun} nobody in the organisation works from is a surprise even for a user with little history.`}`,
     dataSources: place === 'networks' ? [] : ['geo'],
     anchorScore,
     test: { kind: 'p-value', threshold },
     basis: 'user',
     exfiltration: false,
-    params: {},
+    params: place === 'networks' ? {} : { minPopulation: 20 },
     collect(ctx, self: IndicatorMeta) {
       const where = placeOf(ctx, place);
       if (where === null) return [];
       const cat = ctx.profile.categorical[place];
       if (cat.entries.has(where.key)) return [];
-      const p = noveltyProbability(cat, scaleAt(ctx.profile, ctx.event.ts));
+      const userP = noveltyProbability(cat, scaleAt(ctx.profile, ctx.event.ts));
+      const population = place === 'networks' ? null : (ctx.placePopulation ?? null);
+      const known = population !== null && population.users >= param(self, 'minPopulation');
+      const placeUsers = known ? ((place === 'countries' ? population.countries : population.cities).get(where.key) ?? 0) : null;
+      // Which new place: (users seen there + 1) / (users + 1), the population-informed prior.
+      const share = known ? (placeUsers! + 1) / (population.users + 1) : 1;
+      const p = Math.min(1, userP * share);
       return [
         {
           observed: { label: noun, value: where.key, display: where.display },
           test: { kind: 'p-value', pValue: p, threshold: thresholdOf(self) },
-          baseline: categoricalBaseline(ctx.profile, place, where.key, ctx.event.ts, p),
+          baseline: categoricalBaseline(ctx.profile, place, where.key, ctx.event.ts, userP),
           eventIds: [ctx.event.id],
           at: ctx.event.ts,
-          facts: { seenBefore: false },
+          facts: { seenBefore: false, populationUsers: known ? population.users : null, placeUsers, placeShare: known ? round(share) : null },
         },
       ];
     },
@@ -83,7 +89,11 @@ function newPlace(place: Place, id: string, title: string, anchorScore: number, 
       const b = e.baseline;
       const usual = b.top.length === 0 ? 'none yet' : formatList(b.top.map((t) => `${showKey(place, t.key)} (${formatNumber(t.count)})`), 3);
       const p = e.test.kind === 'p-value' ? e.test.pValue : Number.NaN;
-      return `first activity from ${noun} ${e.observed.display}; this user's baseline ${many}: ${usual}; a new ${noun} is this likely for them: ${formatP(p)}`;
+      const users = e.facts['populationUsers'];
+      if (typeof users !== 'number' || b.noveltyRate === null) {
+        return `first activity from ${noun} ${e.observed.display}; this user's baseline ${many}: ${usual}; a new ${noun} is this likely for them: ${formatP(p)}`;
+      }
+      return `first activity from ${noun} ${e.observed.display}; this user's baseline ${many}: ${usual}; a new ${noun} is this likely for them: ${formatP(b.noveltyRate)}, and ${e.facts['placeUsers']} of ${users} users have been seen in ${e.observed.display} (prior share ${formatNumber(e.facts['placeShare'] as number)}); together ${formatP(p)}`;
     },
   });
 }

@@ -9,6 +9,7 @@ import {
   firstApplicationAccess,
   firstAssetAccess,
   firstDeviceAccess,
+  otherUsersDevice,
   rareApplicationAccess,
   rareAssetAccess,
   rareDeviceAccess,
@@ -16,9 +17,9 @@ import {
 import { privilegedAccountInteractive, serviceAccountFirstInteractive, serviceAccountInteractive } from './account.indicator.ts';
 import { failedLogonBurst, successAfterFailedBurst } from './authentication.indicator.ts';
 import { dgaDomain } from './dga.indicator.ts';
-import { activityAfterTermination, departingEmployeeActivity } from './hr.indicator.ts';
+import { activityAfterTermination, departingEmployeeActivity, preDepartureRise } from './hr.indicator.ts';
 import { INDICATOR_FAMILIES, type Indicator } from './indicator.ts';
-import { lateralMovementBurst, novelAssetBurst } from './lateral-movement.indicator.ts';
+import { deviceVelocity, lateralMovementBurst, novelAssetBurst } from './lateral-movement.indicator.ts';
 import { impossibleTravel, newCity, newCountry, newSourceNetwork } from './location.indicator.ts';
 import {
   peerDownloadOutlier,
@@ -39,7 +40,7 @@ import {
   unusualSecretAccess,
 } from './privileged.indicator.ts';
 import { malwareOnDevice, threatIntelDomain, threatIntelIp } from './threat-intel.indicator.ts';
-import { unusualDay, unusualHour } from './time.indicator.ts';
+import { afterHoursOnset, newStartHourBand, unusualDay, unusualHour, weekendWork } from './time.indicator.ts';
 import {
   downloadVolumeOutlier,
   externalEmailAttachmentOutlier,
@@ -54,6 +55,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   rareAssetAccess,
   rareApplicationAccess,
   rareDeviceAccess,
+  otherUsersDevice,
   peerUnseenAsset,
   peerUnseenApplication,
   peerUnseenDevice,
@@ -65,6 +67,9 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   peerExternalEmailOutlier,
   unusualHour,
   unusualDay,
+  newStartHourBand,
+  weekendWork,
+  afterHoursOnset,
   newCountry,
   newCity,
   newSourceNetwork,
@@ -77,6 +82,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   successAfterFailedBurst,
   lateralMovementBurst,
   novelAssetBurst,
+  deviceVelocity,
   threatIntelIp,
   threatIntelDomain,
   malwareOnDevice,
@@ -92,6 +98,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   unusualSecretAccess,
   secretCheckoutUnusualHour,
   secretCheckoutBurst,
+  preDepartureRise,
 ]);
 
 /** Changes to one indicator. */

@@ -4,16 +4,32 @@
  * — against the decayed activity of every past event (temporal.profile.ts): the exact p-value
  * of the hour (smoothed over neighbouring hours) or the day under that distribution.
  */
+import {
+  type ActivityView,
+  activityAt,
+  bandDays,
+  bandPValue,
+  binomialTail,
+  type DaySummary,
+  isWeekend,
+  localHour,
+  MIN_DAYS_FOR_HOURS,
+  offPattern,
+  outsideOwnHours,
+  OWN_HOURS_ALPHA,
+  weekendPValue,
+} from '../profiles/activity.profile.ts';
 import { DAY_MS } from '../profiles/forward-decay.ts';
 import { dayDistribution, hourDistribution, localTime, outcomePValue } from '../profiles/temporal.profile.ts';
 import { scaleAt } from '../profiles/user-profile.ts';
 import type { EventContext, Resolved } from './context.ts';
-import { DAY_NAMES, formatNumber, formatOffset, formatP } from './format.ts';
+import { DAY_NAMES, formatList, formatNumber, formatOffset, formatP } from './format.ts';
 import {
   type Baseline,
   defineEventIndicator,
   type Evidence,
   type IndicatorMeta,
+  param,
   pValueHolds,
   thresholdOf,
 } from './indicator.ts';
@@ -128,4 +144,199 @@ export const unusualDay = defineEventIndicator<TemporalEvidence>({
 
 function round(x: number): number {
   return x === 0 ? 0 : Number(x.toPrecision(4));
+}
+
+export type DayActivityEvidence = Evidence<Extract<Baseline, { kind: 'day-activity' }>>;
+
+/** Active days in the recent window ending today (history days newer than today − windowDays). */
+function splitHistory(history: readonly DaySummary[], today: number, windowDays: number): { window: DaySummary[]; before: DaySummary[] } {
+  const from = today - windowDays + 1;
+  const window: DaySummary[] = [];
+  const before: DaySummary[] = [];
+  for (const d of history) (d[0] >= from ? window : before).push(d);
+  return { window, before };
+}
+
+export const newStartHourBand = defineEventIndicator<DayActivityEvidence>({
+  id: 'new-start-hour-band',
+  family: 'time',
+  title: 'Work in an hour band never worked before',
+  description:
+    "A session starts in a local hour whose band (the hour before, the hour, the hour after) holds none of the user's active days: p = (k + 0.1) / (n + 1) over their n active days, k the days on which they were at work in the band (an event in it, or a session spanning it; k = 0 here). Once a day per band; judged from minDays active days on.",
+  dataSources: [],
+  anchorScore: 15,
+  test: { kind: 'p-value', threshold: 0.05 },
+  basis: 'user',
+  exfiltration: false,
+  params: { minDays: 20 },
+  collect(ctx, self) {
+    if (!startsActivity(ctx)) return [];
+    const tz = ctx.profile.tzOffsetMinutes;
+    const view = activityAt(ctx.profile.activity, ctx.event.ts, tz);
+    const hour = localHour(ctx.event.ts, tz);
+    const bandMask = (1 << ((hour + 23) % 24)) | (1 << hour) | (1 << ((hour + 1) % 24));
+    if ((view.today.startMask & bandMask) !== 0) return [];
+    const k = bandDays(view.hourDays, hour);
+    const local = new Date(ctx.event.ts + tz * 60_000);
+    return [
+      {
+        observed: { label: 'local start of work', value: hour, display: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}` },
+        test: { kind: 'p-value', pValue: round(bandPValue(view.hourDays, view.activeDays, hour)), threshold: thresholdOf(self) },
+        baseline: {
+          kind: 'day-activity',
+          measure: 'work-hours',
+          tzOffsetMinutes: tz,
+          activeDays: round(view.activeDays),
+          baselineDays: round(k),
+          counts: view.hourDays.map(round),
+          windowDays: null,
+          windowHits: null,
+        },
+        eventIds: [ctx.event.id],
+        at: ctx.event.ts,
+        facts: { hour, minDays: param(self, 'minDays') },
+      },
+    ];
+  },
+  holds: (e) => pValueHolds(e) && e.baseline.baselineDays < 1 && e.baseline.activeDays >= (e.facts['minDays'] as number),
+  explain(e) {
+    const b = e.baseline;
+    const h = e.facts['hour'] as number;
+    const usual = usualHours(b.counts);
+    return `work started at ${e.observed.display} local time (${formatOffset(b.tzOffsetMinutes)}): on none of this user's ${formatNumber(b.activeDays)} active days were they at work between ${pad((h + 23) % 24)}:00 and ${pad((h + 1) % 24)}:59 (they usually work ${usual}); ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+  },
+});
+
+export const weekendWork = defineEventIndicator<DayActivityEvidence>({
+  id: 'weekend-work',
+  family: 'time',
+  title: 'Work on a weekend by someone who does not',
+  description:
+    "The first session of a Saturday or Sunday (local) of a user who rarely works weekends: p = (w + 0.1) / (n + 1), w of their n active days on a weekend. Judged from minDays active days on.",
+  dataSources: [],
+  anchorScore: 10,
+  test: { kind: 'p-value', threshold: 0.05 },
+  basis: 'user',
+  exfiltration: false,
+  params: { minDays: 20 },
+  collect(ctx, self) {
+    if (!startsActivity(ctx)) return [];
+    const tz = ctx.profile.tzOffsetMinutes;
+    const view = activityAt(ctx.profile.activity, ctx.event.ts, tz);
+    if (!isWeekend(view.today.day) || view.today.starts > 0) return [];
+    const { day } = localTime(ctx.event.ts, tz);
+    return [
+      {
+        observed: { label: 'local day of week', value: day, display: DAY_NAMES[day]! },
+        test: { kind: 'p-value', pValue: round(weekendPValue(view.weekendDays, view.activeDays)), threshold: thresholdOf(self) },
+        baseline: {
+          kind: 'day-activity',
+          measure: 'weekend-days',
+          tzOffsetMinutes: tz,
+          activeDays: round(view.activeDays),
+          baselineDays: round(view.weekendDays),
+          counts: [],
+          windowDays: null,
+          windowHits: null,
+        },
+        eventIds: [ctx.event.id],
+        at: ctx.event.ts,
+        facts: { day, minDays: param(self, 'minDays') },
+      },
+    ];
+  },
+  holds: (e) => pValueHolds(e) && e.baseline.activeDays >= (e.facts['minDays'] as number),
+  explain(e) {
+    const b = e.baseline;
+    return `work on a ${e.observed.display} (local, ${formatOffset(b.tzOffsetMinutes)}): ${formatNumber(b.baselineDays)} of this user's ${formatNumber(b.activeDays)} active days were on a weekend; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+  },
+});
+
+/**
+ * Whether the event's day is outside the user's pattern: the start is outside their own hours,
+ * or it is a weekend and they rarely work weekends.
+ */
+function offPatternStart(view: ActivityView, hour: number): { offHours: boolean; weekend: boolean; weekendIsOff: boolean } {
+  const weekendIsOff = view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
+  return { offHours: outsideOwnHours(view.hourDays, view.activeDays, hour), weekend: isWeekend(view.today.day), weekendIsOff };
+}
+
+export const afterHoursOnset = defineEventIndicator<DayActivityEvidence>({
+  id: 'after-hours-onset',
+  family: 'time',
+  title: 'Onset of after-hours or weekend work',
+  description:
+    "A user who rarely works outside their own hours starts doing it repeatedly: the days with a start outside their own hours (an hour band in which they were at work on at most 5 % of their active days) or on a weekend they do not work, counted over the last windowDays, against their rate on the earlier days — binomial upper tail, Bin(window active days, (earlier off-pattern days + 0.5) / (earlier active days + 1)). Tested at the first off-pattern start of a day; needs minDays earlier active days and at least minOffDays off-pattern days in the window.",
+  dataSources: [],
+  anchorScore: 30,
+  test: { kind: 'p-value', threshold: 0.01 },
+  basis: 'user',
+  exfiltration: false,
+  params: { windowDays: 14, minDays: 20, minOffDays: 2 },
+  collect(ctx, self) {
+    if (!startsActivity(ctx)) return [];
+    const tz = ctx.profile.tzOffsetMinutes;
+    const view = activityAt(ctx.profile.activity, ctx.event.ts, tz);
+    const hour = localHour(ctx.event.ts, tz);
+    const off = offPatternStart(view, hour);
+    const todayOff = off.offHours || (off.weekend && off.weekendIsOff);
+    // Once a day: at its first off-pattern start.
+    const alreadyOff = view.today.offMask !== 0 || (off.weekend && off.weekendIsOff && view.today.starts > 0);
+    if (!todayOff || alreadyOff) return [];
+    const { window, before } = splitHistory(view.history, view.today.day, param(self, 'windowDays'));
+    const baseHits = before.filter((d) => offPattern(d, off.weekendIsOff)).length;
+    const windowHits = window.filter((d) => offPattern(d, off.weekendIsOff)).length + 1;
+    const windowDays = window.length + 1;
+    const rate = (baseHits + 0.5) / (before.length + 1);
+    const local = new Date(ctx.event.ts + tz * 60_000);
+    const display = `${DAY_NAMES[localTime(ctx.event.ts, tz).day]} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+    return [
+      {
+        observed: { label: 'off-pattern days in the window', value: windowHits, display: `${windowHits} of ${windowDays} active days` },
+        test: { kind: 'p-value', pValue: round(binomialTail(windowHits, windowDays, rate)), threshold: thresholdOf(self) },
+        baseline: {
+          kind: 'day-activity',
+          measure: 'off-pattern-days',
+          tzOffsetMinutes: tz,
+          activeDays: before.length,
+          baselineDays: baseHits,
+          counts: view.hourDays.map(round),
+          windowDays,
+          windowHits,
+        },
+        eventIds: [ctx.event.id],
+        at: ctx.event.ts,
+        facts: {
+          start: display,
+          offHours: off.offHours,
+          weekend: off.weekend && off.weekendIsOff,
+          windowLength: param(self, 'windowDays'),
+          minDays: param(self, 'minDays'),
+          minOffDays: param(self, 'minOffDays'),
+        },
+      },
+    ];
+  },
+  holds: (e) =>
+    pValueHolds(e) && e.baseline.activeDays >= (e.facts['minDays'] as number) && (e.baseline.windowHits ?? 0) >= (e.facts['minOffDays'] as number),
+  explain(e) {
+    const b = e.baseline;
+    const why = e.facts['offHours'] === true ? 'outside their own hours' : 'on a weekend they do not work';
+    return `work started ${e.facts['start']} local time (${formatOffset(b.tzOffsetMinutes)}), ${why} (they usually work ${usualHours(b.counts)}); ${e.observed.display} of the last ${e.facts['windowLength']} days were outside their pattern, against ${b.baselineDays} of ${b.activeDays} active days before; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
+  },
+});
+
+/** The hours the user is at work on at least half their active days, as ranges: "09:00–17:59". */
+function usualHours(counts: readonly number[]): string {
+  const most = Math.max(0, ...counts);
+  if (most <= 0) return 'at no known hour yet';
+  const usual = counts.map((c) => c >= 0.5 * most);
+  const ranges: string[] = [];
+  for (let h = 0; h < 24; h++) {
+    if (!usual[h] || (h > 0 && usual[h - 1])) continue;
+    let end = h;
+    while (end + 1 < 24 && usual[end + 1]) end++;
+    ranges.push(`${pad(h)}:00–${pad(end)}:59`);
+  }
+  return formatList(ranges, 4);
 }

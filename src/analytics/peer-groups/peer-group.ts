@@ -92,5 +92,8 @@ export interface PeerGroupBuild {
     seed: number;
     /** Why no behaviour groups were formed, if none were. */
     reason: string | null;
+    /** What the users were clustered on (access vectors, or activity for thin data), and why. */
+    featureSet: 'access' | 'activity';
+    featureReason: string;
   };
 }

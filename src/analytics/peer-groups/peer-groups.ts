@@ -7,7 +7,8 @@ import {
   type AccessMatrix,
   type AccessProfileSet,
   type AccessVectorOptions,
-  buildAccessMatrix,
+  ACTIVITY_FEATURES,
+  chooseBehaviourMatrix,
 } from './access-vectors.ts';
 import {
   type BehaviourClustering,
@@ -20,7 +21,7 @@ import { summariseMembers } from './group-summary.ts';
 import { organisationalPartitions } from './org-groups.ts';
 import { type PeerGroup, PeerGroupAlgorithm, type PeerGroupBuild, PeerGroupKind, type PeerGroupMember } from './peer-group.ts';
 
-export { AccessProfileSet, buildAccessMatrix, NUMERIC_FEATURES } from './access-vectors.ts';
+export { AccessProfileSet, buildAccessMatrix, buildActivityMatrix, chooseBehaviourMatrix, NUMERIC_FEATURES } from './access-vectors.ts';
 export type { AccessEdge, AccessMatrix, AccessVectorOptions, NumericFeature, UserAccessProfile } from './access-vectors.ts';
 export type { BehaviourClusteringOptions, KCandidate } from './behaviour-clustering.ts';
 export type { EntityMembers, NumericSummary } from './group-summary.ts';
@@ -66,12 +67,12 @@ export function* peerGroupBuildSteps(
   options: Partial<PeerGroupOptions> = {},
 ): Generator<BuildProgress, PeerGroupBuild> {
   const opts: PeerGroupOptions = { ...DEFAULT_PEER_GROUP_OPTIONS, ...options };
-  const matrix = buildAccessMatrix(set, opts.vectors);
+  const { matrix, choice } = chooseBehaviourMatrix(set, opts.vectors);
   yield { stage: 'vectors' };
   const clustering: BehaviourClustering = yield* clusteringWithProgress(matrix, opts.clustering);
   yield { stage: 'summaries' };
 
-  const vectorFeatures = [...matrix.options.types];
+  const vectorFeatures: string[] = choice.featureSet === 'access' ? [...matrix.options.types] : [...ACTIVITY_FEATURES];
   const groups: PeerGroup[] = behaviourGroups(set, matrix, clustering, now, vectorFeatures, opts.labelEntities);
   for (const partition of organisationalPartitions(matrix, opts.minOrgGroupSize)) {
     const labels = new Int32Array(matrix.users.length).fill(-1);
@@ -117,6 +118,8 @@ export function* peerGroupBuildSteps(
       sampled: clustering.sampled,
       seed: clusteringOptions.seed,
       reason: clustering.reason,
+      featureSet: choice.featureSet,
+      featureReason: choice.reason,
     },
   };
 }

@@ -5,6 +5,7 @@
  * shape and names the first field that is wrong; a checkpoint of another version is refused,
  * not guessed at.
  */
+import { type ActivityDay, type ActivityProfile, createActivity, type DaySummary } from './activity.profile.ts';
 import { type CategoricalProfile, createCategorical } from './categorical.profile.ts';
 import type { LastLocation } from './geo.ts';
 import { type DynamicHistogram, NUMERIC_FEATURES, type NumericFeature } from './histogram.profile.ts';
@@ -64,6 +65,8 @@ export interface SerializedProfile {
   location: LastLocation | null;
   open: SessionFeatures[];
   reclusteredAt: number | null;
+  /** Absent in checkpoints written before day-level activity was kept. */
+  activity?: ActivityProfile;
 }
 
 export function serialize(profile: UserProfile): SerializedProfile {
@@ -118,6 +121,17 @@ export function serialize(profile: UserProfile): SerializedProfile {
     location: profile.location === null ? null : { ...profile.location },
     open: profile.open.map(cloneFeatures),
     reclusteredAt: profile.reclusteredAt,
+    activity: cloneActivity(profile.activity),
+  };
+}
+
+function cloneActivity(a: ActivityProfile): ActivityProfile {
+  return {
+    hourDays: [...a.hourDays],
+    activeDays: a.activeDays,
+    weekendDays: a.weekendDays,
+    current: a.current === null ? null : { ...a.current, hosts: [...a.current.hosts] },
+    history: a.history.map((d): DaySummary => [...d]),
   };
 }
 
@@ -232,6 +246,40 @@ export function deserialize(input: unknown): UserProfile {
     location: readLocation(r, o['location']),
     open: r.array(o['open'], 'open').map((f, i) => readFeatures(r, f, `open[${i}]`)),
     reclusteredAt: r.nullableNumber(o['reclusteredAt'], 'reclusteredAt'),
+    activity: o['activity'] === undefined ? createActivity() : readActivity(r, o['activity']),
+  };
+}
+
+function readActivity(r: Reader, x: unknown): ActivityProfile {
+  const a = r.object(x, 'activity');
+  const hourDays = r.numbers(a['hourDays'], 'activity.hourDays');
+  if (hourDays.length !== 24) throw new ProfileFormatError('activity.hourDays: expected 24 bins');
+  let current: ActivityDay | null = null;
+  if (a['current'] !== null) {
+    const c = r.object(a['current'], 'activity.current');
+    current = {
+      day: r.number(c['day'], 'activity.current.day'),
+      starts: r.number(c['starts'], 'activity.current.starts'),
+      startMask: r.number(c['startMask'], 'activity.current.startMask'),
+      activeMask: r.number(c['activeMask'], 'activity.current.activeMask'),
+      lastTs: r.number(c['lastTs'], 'activity.current.lastTs'),
+      open: c['open'] === true,
+      offMask: r.number(c['offMask'], 'activity.current.offMask'),
+      hosts: r.array(c['hosts'], 'activity.current.hosts').map((h, i) => r.string(h, `activity.current.hosts[${i}]`)),
+      usb: r.number(c['usb'], 'activity.current.usb'),
+    };
+  }
+  const history = r.array(a['history'], 'activity.history').map((row, i): DaySummary => {
+    const d = r.numbers(row, `activity.history[${i}]`);
+    if (d.length !== 6) throw new ProfileFormatError(`activity.history[${i}]: expected 6 numbers`);
+    return [d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!];
+  });
+  return {
+    hourDays,
+    activeDays: r.number(a['activeDays'], 'activity.activeDays'),
+    weekendDays: r.number(a['weekendDays'], 'activity.weekendDays'),
+    current,
+    history,
   };
 }
 

@@ -12,7 +12,10 @@
  * - temporal parts are 24 + 7 numbers;
  * - each of the six numeric histograms has at most MAX_BINS bins and a SAMPLE_CAP-value sample;
  * - at most MAX_RECENT_FAILURES failure times and MAX_OPEN_SESSIONS open session accumulators
- *   (each with at most MAX_SESSION_ASSETS asset names).
+ *   (each with at most MAX_SESSION_ASSETS asset names);
+ * - day-level activity (activity.profile.ts): 24 hour counts, the current day (at most
+ *   MAX_DAY_HOSTS device names) and MAX_HISTORY_DAYS day summaries of six numbers (about 4 kB
+ *   of JSON when full).
  * profile.size.ts measures it. Measured on Node 24 by test/unit/analytics/profile-memory.test.ts
  * (10,000 steady-state users, 66 user–entity pairs each on average): about 26 kB of heap and
  * 13 kB of JSON checkpoint per user; one user–entity pair about 160 B of heap and 66 B of JSON;
@@ -58,6 +61,7 @@ import {
   addNovelAsset,
   addSecretCheckout,
 } from './session-features.ts';
+import { type ActivityProfile, createActivity, observeActivity, shiftActivity } from './activity.profile.ts';
 import { createTemporal, observeTime, scaleTemporal, shiftTemporal, type TemporalProfile } from './temporal.profile.ts';
 
 export const PROFILE_VERSION = 1;
@@ -141,6 +145,8 @@ export interface UserProfile {
   /** Features of sessions still open, oldest first. */
   open: SessionFeatures[];
   reclusteredAt: number | null;
+  /** Day-level activity: start hours by days, daily devices and removable media (activity.profile.ts). */
+  activity: ActivityProfile;
 }
 
 export function createUserProfile(user: string, options: Partial<ProfileOptions> = {}): UserProfile {
@@ -168,6 +174,7 @@ export function createUserProfile(user: string, options: Partial<ProfileOptions>
     location: null,
     open: [],
     reclusteredAt: null,
+    activity: createActivity(),
   };
 }
 
@@ -219,6 +226,20 @@ export interface ObserveOptions {
   sessionId?: string | null;
   /** The organisation's mail domains; other recipients are external. */
   internalDomains?: readonly string[];
+  /** The event opened its session (the pipeline knows): a start of work for the day-level activity. */
+  opensSession?: boolean;
+}
+
+const START_ACTIONS = new Set(['logon', 'remote_logon', 'vpn_connect']);
+
+/** Whether an event starts work: a successful logon or VPN connection, or a session's first event. */
+export function isStart(event: NormalizedEvent, opensSession: boolean | undefined): boolean {
+  return opensSession === true || (START_ACTIONS.has(event.action) && event.outcome === 'success');
+}
+
+/** Removable-media activity: a device connect or a copy to removable media. */
+export function isRemovableMedia(event: NormalizedEvent): boolean {
+  return event.action === 'usb_connect' || event.action === 'file_copy';
 }
 
 /**
@@ -251,6 +272,14 @@ export function observeEvent(profile: UserProfile, event: NormalizedEvent, optio
 
   observeTime(profile.temporal, ts, profile.tzOffsetMinutes, unit);
   observeActiveHour(profile, event);
+  observeActivity(profile.activity, {
+    ts,
+    tzOffsetMinutes: profile.tzOffsetMinutes,
+    start: isStart(event, options.opensSession),
+    host: event.host,
+    usb: isRemovableMedia(event),
+    logoff: event.action.endsWith('logoff') || event.action === 'vpn_disconnect',
+  });
 
   if (event.lat !== undefined && event.lon !== undefined) {
     const l = profile.location;
@@ -358,6 +387,7 @@ export function setTimeZone(profile: UserProfile, offsetMinutes: number, source:
     throw new RangeError(`time zone offset must be whole minutes within ±14 h, got ${offsetMinutes}`);
   }
   shiftTemporal(profile.temporal, offsetMinutes - profile.tzOffsetMinutes);
+  shiftActivity(profile.activity, offsetMinutes - profile.tzOffsetMinutes);
   profile.tzOffsetMinutes = offsetMinutes;
   profile.tzSource = source;
 }

@@ -2,7 +2,7 @@
 // writing → active → retired. Its groups are written next, inactive, under ids prefixed by
 // the build id.
 // inputs: $build {id, builtAt, startedAt, algorithm, k, silhouette, users, clustered, features,
-//   kmeansDimensions, projected, sampleSize, sampled, seed, reason, candidates (JSON string), groups}.
+//   kmeansDimensions, projected, sampleSize, sampled, seed, reason, featureSet, featureReason, candidates (JSON string), groups}.
 // outputs: none.
 CREATE (b:PeerGroupBuild)
 SET b = $build, b.silhouette = toFloat($build.silhouette), b.status = 'writing'

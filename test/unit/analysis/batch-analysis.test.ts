@@ -240,3 +240,50 @@ describe('binomialUpperTail', () => {
     expect(binomialUpperTail(16, 59, 0.03)).toBeLessThan(1e-8);
   });
 });
+
+describe('HR-triggered indicators', () => {
+  it('scores the HR record that reveals a departure on the session it belongs to', () => {
+    // tom works 09–17 on weekdays for 80 days, then on four nights of the last three weeks.
+    const learnt: NormalizedEvent[] = [];
+    const start = T - 90 * DAY;
+    for (let d = 0; d < 88; d++) {
+      const day = start + d * DAY;
+      const dow = (new Date(day).getUTCDay() + 6) % 7;
+      if (dow < 5) {
+        learnt.push(ev(`l${d}`, day + 9 * HOUR, { category: 'authentication', action: 'logon' }));
+        learnt.push(ev(`o${d}`, day + 17 * HOUR, { category: 'authentication', action: 'logoff' }));
+      }
+      if ([70, 74, 78, 83].includes(d)) learnt.push(ev(`n${d}`, day + 22 * HOUR, { category: 'authentication', action: 'logon' }));
+    }
+    // The weeks are learnt while tom is active: no departure, no finding.
+    const state = emptyUserAnalysis(createUserProfile('tom'));
+    const active = new Map<string, UserContext>([['tom', { hr: { status: 'ACTIVE' }, peerGroup: null }]]);
+    const first = analyseBatch(input(learnt, { users: new Map([['tom', state]]), eventSessions: new Map(), sessions: [], contexts: active }));
+    expect(first.findings.filter((f) => f.indicatorId === 'pre-departure-rise')).toEqual([]);
+    // Then the HR record arrives, in a batch of its own, after the activity.
+    const users = new Map([['tom', state]]);
+    const hr: NormalizedEvent = {
+      id: 'hr-1',
+      ts: T,
+      category: 'iam',
+      action: 'hr_update',
+      outcome: 'unknown',
+      user: 'tom',
+      hr: { userId: 'tom', status: 'TERMINATED', effectiveDate: T + 10 * DAY },
+    };
+    const out = analyseBatch(
+      input([hr], {
+        users,
+        eventSessions: new Map([['hr-1', 'sess-hr']]),
+        sessions: [{ id: 'sess-hr', user: 'tom', start: T, lastTs: T, end: null, eventCount: 1, failures: 0, status: 'OPEN' }],
+        contexts: new Map([['tom', { hr: { status: 'ACTIVE' }, peerGroup: null }]]),
+      }),
+    );
+    const rise = out.findings.filter((f) => f.indicatorId === 'pre-departure-rise');
+    expect(rise).toHaveLength(1);
+    expect(rise[0]!.sessionId).toBe('sess-hr');
+    expect(rise[0]!.evidence.eventIds).toEqual(['hr-1']);
+    expect(rise[0]!.reason).toContain('HR now shows departing (TERMINATED');
+    expect(out.sessions.get('sess-hr')!.score.contributions.map((c) => c.indicatorId)).toContain('pre-departure-rise');
+  });
+});

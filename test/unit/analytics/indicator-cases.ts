@@ -3,6 +3,7 @@
  * (fixtures.ts describes the routine they stand on). indicators.test.ts runs every case through
  * the shared harness and checks that no indicator of the registry is missing here.
  */
+import { expect } from 'vitest';
 import type { NormalizedEvent } from '../../../src/events/event.ts';
 import type { IndicatorContext } from '../../../src/analytics/indicators/context.ts';
 import type { Finding } from '../../../src/analytics/indicators/indicator.ts';
@@ -79,6 +80,54 @@ const logonAt = (ts: number, fields: Partial<NormalizedEvent> = {}): NormalizedE
 const NOTICE = { status: 'NOTICE_GIVEN' as const, effectiveDate: T1 - 3 * DAY - 10 * HOUR, lastDay: T1 + 18 * DAY - 10 * HOUR };
 /** Terminated; last day Saturday 2024-04-13 (T1 is Monday 10:00 two days later). */
 const TERMINATED = { status: 'TERMINATED' as const, effectiveDate: T0 + 40 * DAY, lastDay: T0 + 40 * DAY };
+
+
+/**
+ * A logon-only user: a logon at 09:00 and a logoff at 17:00 on every weekday from `fromDay`
+ * (days from T0, may be negative) to day 41 (the Friday before T1), on WS-1; plus extra logons
+ * (day, hour, host) and removable-media connects (day, hour), learnt in time order.
+ */
+function logonDays(fromDay: number, extra: { logons?: Array<[number, number, string?]>; usb?: Array<[number, number]> } = {}): UserProfile {
+  const p = createUserProfile('alice');
+  const all: NormalizedEvent[] = [];
+  for (let d = fromDay; d <= 41; d++) {
+    if ((((d % 7) + 7) % 7) >= 5) continue;
+    all.push(event({ ts: T0 + d * DAY + 9 * HOUR, category: 'authentication', action: 'logon', host: 'WS-1' }));
+    all.push(event({ ts: T0 + d * DAY + 17 * HOUR, category: 'authentication', action: 'logoff', host: 'WS-1' }));
+  }
+  for (const [d, h, host] of extra.logons ?? []) {
+    all.push(event({ ts: T0 + d * DAY + h * HOUR, category: 'authentication', action: 'logon', host: host ?? 'WS-1' }));
+  }
+  for (const [d, h] of extra.usb ?? []) all.push(event({ ts: T0 + d * DAY + h * HOUR, category: 'host', action: 'usb_connect', host: 'WS-1' }));
+  all.sort((a, b) => a.ts - b.ts);
+  for (const e of all) observeEvent(p, e);
+  return p;
+}
+
+/** alice's routine, plus logons on other devices on each of the last 25 weekdays: an administrator's spread. */
+function administrator(): UserProfile {
+  const days: Array<[number, number, string]> = [];
+  for (let d = 6; d <= 41; d++) if (d % 7 < 5) for (const host of ['SRV-1', 'SRV-2', 'SRV-3']) days.push([d, 11, host]);
+  return logonDays(-40, { logons: days });
+}
+
+const hrRecord = (status: 'TERMINATED' | 'NOTICE_GIVEN' | 'ACTIVE', effectiveDate: number): NormalizedEvent =>
+  event({ ts: T1, category: 'iam', action: 'hr_update', outcome: 'unknown', hr: { userId: 'alice', status, effectiveDate } });
+/** Night logons at 22:00 on four days of the last three weeks, and removable media on three. */
+const RISE = { logons: [[29, 22], [32, 22], [36, 22], [39, 22]] as Array<[number, number]>, usb: [[32, 22], [36, 22], [39, 22]] as Array<[number, number]> };
+const OWNERS = new Map([
+  ['WS-BOB', { owner: 'bob', ownerCount: 380, total: 400, users: 3 }],
+  ['PC-SHARED', { owner: 'carol', ownerCount: 100, total: 300, users: 9 }],
+  ['WS-NEW', { owner: 'dave', ownerCount: 6, total: 6, users: 1 }],
+]);
+
+/** Logons to a new machine every weekday for 36 days. */
+function administratorOfMany(): UserProfile {
+  const days: Array<[number, number, string]> = [];
+  for (let d = 6; d <= 41; d++) if (d % 7 < 5) days.push([d, 11, `SRV-${d}`]);
+  return logonDays(-10, { logons: days });
+}
+const LEAVING = { status: 'TERMINATED' as const, effectiveDate: T1 + 10 * DAY };
 
 export const CASES: Readonly<Record<string, IndicatorCases>> = {
   'first-asset-access': {
@@ -433,4 +482,104 @@ export const CASES: Readonly<Record<string, IndicatorCases>> = {
     ],
   },
   ...PRIVILEGED_CASES,
+  'new-start-hour-band': {
+    trigger: { name: 'a logon at 03:00 by someone who starts at 09:00', ctx: () => eventContext(logonAt(T1 - 7 * HOUR)) },
+    quiet: [
+      { name: 'a logon at 08:30', ctx: () => eventContext(logonAt(T1 - 90 * MIN)) },
+      {
+        name: 'a second start in the band the same night',
+        ctx: () => eventContext(logonAt(T1 - 7 * HOUR), { profile: aliceAfter([logonAt(T1 - 7 * HOUR - 40 * MIN)]) }),
+      },
+      { name: 'a logon at 03:00 with 10 active days known', ctx: () => eventContext(logonAt(T1 - 7 * HOUR), { profile: logonDays(28) }) },
+    ],
+  },
+  'weekend-work': {
+    trigger: { name: 'a logon on Sunday by a weekday worker', ctx: () => eventContext(logonAt(T1 - DAY - HOUR)) },
+    quiet: [
+      { name: 'a logon on Monday', ctx: () => eventContext(logonAt(T1 - HOUR)) },
+      {
+        name: 'a second start on the same Sunday',
+        ctx: () => eventContext(logonAt(T1 - DAY - HOUR), { profile: aliceAfter([logonAt(T1 - DAY - 2 * HOUR)]) }),
+      },
+    ],
+  },
+  'after-hours-onset': {
+    trigger: {
+      name: 'a third night start within two weeks by someone who never worked nights',
+      ctx: () => eventContext(logonAt(T1 - 7 * HOUR), { profile: logonDays(-30, { logons: [[38, 22], [39, 22]] }) }),
+    },
+    quiet: [
+      {
+        name: 'a single night start in 60 days',
+        ctx: () => eventContext(logonAt(T1 - 7 * HOUR), { profile: logonDays(-30) }),
+      },
+      { name: 'a logon at 09:00 after two night starts', ctx: () => eventContext(logonAt(T1 - HOUR), { profile: logonDays(-30, { logons: [[38, 22], [39, 22]] }) }) },
+      {
+        name: 'a night start by someone who works nights every week',
+        ctx: () =>
+          eventContext(logonAt(T1 - 2 * HOUR - 8 * HOUR - 30 * MIN + DAY), {
+            profile: logonDays(-30, { logons: Array.from({ length: 30 }, (_, i): [number, number] => [-28 + i * 2 + ((i * 2 - 28) % 7 >= 5 ? 1 : 0), 23]) }),
+          }),
+      },
+    ],
+  },
+  'device-velocity': {
+    trigger: {
+      name: 'a third device in a day by someone who uses one',
+      ctx: () => eventContext(logonAt(T1, { host: 'WS-3' }), { profile: aliceAfter([logonAt(T1 - HOUR), logonAt(T1 - 30 * MIN, { host: 'WS-2' })]) }),
+    },
+    quiet: [
+      { name: 'a second device', ctx: () => eventContext(logonAt(T1, { host: 'WS-2' }), { profile: aliceAfter([logonAt(T1 - HOUR)]) }) },
+      {
+        name: 'a fourth device by an administrator who reaches four a day',
+        ctx: () =>
+          eventContext(logonAt(T1 + HOUR, { host: 'SRV-9' }), {
+            profile: (() => {
+              const p = administrator();
+              for (const host of ['WS-1', 'SRV-1', 'SRV-2']) observeEvent(p, logonAt(T1 - HOUR, { host }));
+              return p;
+            })(),
+          }),
+      },
+    ],
+  },
+  'pre-departure-rise': {
+    trigger: {
+      name: 'a departure revealed after weeks of night work and removable media',
+      ctx: () => eventContext(hrRecord('TERMINATED', LEAVING.effectiveDate), { profile: logonDays(-60, RISE), hr: LEAVING }),
+    },
+    quiet: [
+      {
+        name: 'a departure after ordinary weeks',
+        ctx: () => eventContext(hrRecord('TERMINATED', LEAVING.effectiveDate), { profile: logonDays(-60), hr: LEAVING }),
+      },
+      {
+        name: 'the same rise without a departure',
+        ctx: () => eventContext(logonAt(T1 + 12 * HOUR), { profile: logonDays(-60, RISE), hr: { status: 'ACTIVE' } }),
+      },
+      {
+        name: 'an HR record that is no departure',
+        ctx: () => eventContext(hrRecord('ACTIVE', T1), { profile: logonDays(-60, RISE), hr: { status: 'ACTIVE' } }),
+      },
+    ],
+  },
+  'other-users-device': {
+    trigger: {
+      name: "a logon to bob's workstation",
+      ctx: () => eventContext(logonAt(T1, { host: 'WS-BOB' }), { deviceOwners: OWNERS }),
+      check: (f) => {
+        expect(f.evidence.baseline).toMatchObject({ kind: 'device-owner', owner: 'bob', ownerShare: 0.95, ownerCount: 380, users: 3, userCount: 0 });
+        expect(f.evidence.facts['offHours']).toBe(false);
+      },
+    },
+    quiet: [
+      { name: 'a logon to her own workstation', ctx: () => eventContext(logonAt(T1, { host: 'WS-1' }), { deviceOwners: new Map([['WS-1', { owner: 'alice', ownerCount: 400, total: 410, users: 2 }]]) }) },
+      { name: 'a logon to a shared PC (no user holds 60 %)', ctx: () => eventContext(logonAt(T1, { host: 'PC-SHARED' }), { deviceOwners: OWNERS }) },
+      { name: "a logon to a device whose owner has few events", ctx: () => eventContext(logonAt(T1, { host: 'WS-NEW' }), { deviceOwners: OWNERS }) },
+      {
+        name: "a logon to bob's workstation at 14:00 by an administrator who keeps reaching new machines",
+        ctx: () => eventContext(logonAt(T1 + 4 * HOUR, { host: 'WS-BOB' }), { deviceOwners: OWNERS, profile: administratorOfMany() }),
+      },
+    ],
+  },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AccessProfileSet, buildAccessMatrix } from '../../../src/analytics/peer-groups/peer-groups.ts';
+import { AccessProfileSet, buildAccessMatrix, chooseBehaviourMatrix, computePeerGroups } from '../../../src/analytics/peer-groups/peer-groups.ts';
 import { norm } from '../../../src/analytics/peer-groups/sparse-vector.ts';
 import { profile } from './fixtures.ts';
 
@@ -68,5 +68,59 @@ describe('access vectors', () => {
     ] });
     expect(Array.from(set.users()[0]!.counts)).toEqual([3]);
     expect(() => set.add(profile('gina', {}))).toThrow(/twice/);
+  });
+});
+
+describe('behaviour groups from thin (logon-only) data', () => {
+  /**
+   * 30 users who only log on to their own PC: 15 day workers (events at 08–16 UTC, Monday to
+   * Friday) and 15 night workers (20–04 UTC, every day); the night shift shares two PCs.
+   */
+  function logonOnly(): AccessProfileSet {
+    const set = new AccessProfileSet();
+    for (let i = 0; i < 30; i++) {
+      const night = i >= 15;
+      const hourHist = new Array<number>(24).fill(0);
+      const dowHist = new Array<number>(7).fill(0);
+      for (let h = 0; h < 24; h++) if (night ? h >= 20 || h < 4 : h >= 8 && h < 16) hourHist[h] = 10 + (i % 3);
+      for (let d = 0; d < 7; d++) if (night || d < 5) dowHist[d] = 12;
+      const count = hourHist.reduce((a, b) => a + b, 0);
+      const access = [{ type: 'Device' as const, id: `PC-${i}`, count, bytesIn: 0, bytesOut: 0, hourHist, dowHist }];
+      if (night) access.push({ type: 'Device' as const, id: `PC-SHIFT-${i % 2}`, count: 5, bytesIn: 0, bytesOut: 0, hourHist: new Array(24).fill(0), dowHist: new Array(7).fill(0) });
+      set.add({ user: `u${String(i).padStart(2, '0')}`, department: null, title: null, manager: null, access });
+    }
+    return set;
+  }
+
+  it('falls back to activity features and says why', () => {
+    const { matrix, choice } = chooseBehaviourMatrix(logonOnly());
+    expect(choice.featureSet).toBe('activity');
+    expect(choice.reason).toContain('only 0 of 30 active users');
+    expect(choice.reason).toContain('2 devices shared');
+    expect(matrix.rows.every((r) => r.indices.length > 0)).toBe(true);
+    expect(matrix.features.slice(0, 2).map((f) => f.key)).toEqual(['hour:00', 'hour:01']);
+  });
+
+  it('never puts a day and a night worker in one group', () => {
+    const build = computePeerGroups(logonOnly(), 0);
+    expect(build.behaviour.featureSet).toBe('activity');
+    expect(build.behaviour.clustered).toBe(30);
+    expect(build.behaviour.k).toBeGreaterThanOrEqual(2);
+    const groups = build.groups.filter((g) => g.kind === 'behaviour');
+    for (const g of groups) {
+      const shifts = new Set(g.members.filter((m) => m.rank === 1).map((m) => Number(m.user.slice(1)) >= 15));
+      expect(shifts.size, g.label).toBe(1);
+    }
+    expect(groups.reduce((n, g) => n + g.size, 0)).toBe(30);
+    expect(groups[0]!.features).toEqual(['hours', 'days', 'volume', 'shared-devices']);
+  });
+
+  it('keeps access vectors when most users have one', () => {
+    const set = new AccessProfileSet();
+    for (let i = 0; i < 10; i++) {
+      set.add({ user: `a${i}`, department: null, title: null, manager: null, access: [{ type: 'Application', id: i < 5 ? 'crm' : 'erp', count: 3, bytesIn: 0, bytesOut: 0 }] });
+    }
+    const { choice } = chooseBehaviourMatrix(set);
+    expect(choice).toEqual({ featureSet: 'access', reason: 'access vectors (Application, Asset) for 10 of 10 active users' });
   });
 });
