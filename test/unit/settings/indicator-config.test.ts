@@ -84,7 +84,7 @@ describe('the indicator configuration file', () => {
         'alerts: unknown setting (expected indicators, disabledFamilies)',
         'indicators.unusual-hour.treshold: unknown setting (expected enabled, anchorScore, threshold, params)',
         'indicators.new-country: expected a mapping of enabled, anchorScore, threshold, params',
-        "disabledFamilies: unknown family 'no-family' (families: access, peer-group, time, location, volume, authentication, lateral-movement, threat-intel, dga, account, hr)",
+        "disabledFamilies: unknown family 'no-family' (families: access, peer-group, time, location, volume, authentication, lateral-movement, threat-intel, dga, account, hr, privileged)",
         'indicators.no-such-indicator: no such indicator',
         'indicators.unusual-hour.anchorScore: 400 is not a number from 0 to 100',
         'indicators.impossible-travel.threshold: a fact has no p-value threshold',
