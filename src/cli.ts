@@ -139,9 +139,8 @@ program
   .option('--benign <file>', 'hard-negative labels CSV (same columns); default <labels>.benign.csv when present')
   .addOption(new Option('-f, --format <format>', 'input format').choices([...INPUT_FORMATS]).default('ecs'))
   .option('--out <file>', 'JSON report file', 'eval-results.json')
-  .option('--peer-groups-at <fraction>', 'share of the time span after which peer groups are built', parseFraction, 0.3)
   .option('--wipe', 'allow emptying the database NEO4J_URI points at')
-  .action(async (opts: { events: string[]; labels: string; benign?: string; format: InputFormat; out: string; peerGroupsAt: number; wipe?: boolean }) => {
+  .action(async (opts: { events: string[]; labels: string; benign?: string; format: InputFormat; out: string; wipe?: boolean }) => {
     const config = loadConfig(process.env);
     const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
     for (const file of [...opts.events, opts.labels]) statSync(file);
@@ -155,7 +154,6 @@ program
       format: opts.format,
       labels: opts.labels,
       ...(benign === undefined ? {} : { benign }),
-      peerGroupsAt: opts.peerGroupsAt,
       wipe: opts.wipe === true,
       onProgress: (message) => process.stderr.write(`riskgraph eval: ${message}\n`),
     });
@@ -227,12 +225,6 @@ function parseInstant(value: string): number {
     throw new InvalidArgumentError('expected an ISO-8601 instant with Z or an offset');
   }
   return ms;
-}
-
-function parseFraction(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a fraction between 0 and 1');
-  return n;
 }
 
 function parsePositive(value: string): number {
