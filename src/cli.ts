@@ -66,11 +66,17 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     if (opts.demo) {
+      process.stderr.write('riskgraph: loading the demo organisation if the graph is empty (60 people, five weeks; a minute or two on first start)\n');
       const summary = await loadDemoData(server.runtime);
       if (summary === null) {
         process.stderr.write('riskgraph: the graph already holds data; demo not loaded\n');
       } else {
-        process.stderr.write(`riskgraph: demo organisation loaded: ${JSON.stringify(summary)}\n`);
+        const { alerted, ...ingested } = summary;
+        process.stderr.write(`riskgraph: demo organisation loaded: ${JSON.stringify(ingested)}\n`);
+        process.stderr.write(
+          `riskgraph: demo: ${alerted.users} users with ${alerted.alerts} explained alerts (${alerted.withHistory} with a risk history); open the console's alert feed\n`,
+        );
+        // The groups the API shows: built once more on all of the data.
         const groups = await server.runtime.peerGroups.jobs.runNow({ wait: true });
         process.stderr.write(`riskgraph: peer groups built: ${JSON.stringify(groups)}\n`);
       }
