@@ -6,6 +6,8 @@
 // inputs: $seq (int), $next {firstDataTime, dataTime, users, jobId, reason, requestedAt}
 //   (values of the new record; null keeps none), $now (epoch ms).
 // outputs: one row {seq} (the new version) when applied, no row when another worker was first.
+// Run around batches of an import: not replanned as the import moves the statistics (see store/cypher.ts).
+CYPHER replan=skip
 MERGE (t:PeerGroupTrigger {id: 'peer-groups'})
 ON CREATE SET t.seq = 0
 SET t.lockedAt = $now

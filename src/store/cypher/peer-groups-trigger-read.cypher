@@ -2,6 +2,8 @@
 // for so far, the users in the graph (from the label count store) and the active build.
 // inputs: none. outputs: one row: trigger (map of PeerGroupTrigger properties, or null before
 //   the first batch), users (int), activeBuild (string|null).
+// Run around batches of an import: not replanned as the import moves the statistics (see store/cypher.ts).
+CYPHER replan=skip
 OPTIONAL MATCH (t:PeerGroupTrigger {id: 'peer-groups'})
 CALL () {
   MATCH (u:User)
