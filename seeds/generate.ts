@@ -19,6 +19,7 @@ import { type ByteSink, DayBuckets } from './day-buckets.ts';
 import { type Capture, DAY_MS, EventWriter, IdSequence, newCapture } from './ecs.ts';
 import { buildOrganisation, hrRecord, type Organisation, type User } from './organisation.ts';
 import { Rng, STREAM, seedFor } from './random.ts';
+import { generateCertToFiles } from './cert.ts';
 import {
   type Injection,
   SCENARIOS,
@@ -451,6 +452,8 @@ function parseSelection(text: string | undefined): ScenarioSelection | undefined
 }
 
 const USAGE = `usage: node seeds/generate.ts [options]
+       node seeds/generate.ts --shape cert [cert options]
+  --shape ecs|cert       ecs (default): ECS NDJSON; cert: the CERT insider-threat CSV layout
   --users N              people in the organisation (default 200)
   --days N               days to generate (default 30)
   --seed N               PRNG seed (default 42)
@@ -465,6 +468,15 @@ const USAGE = `usage: node seeds/generate.ts [options]
   --out FILE             NDJSON output (default events.ndjson)
   --labels FILE          attack labels CSV
   --benign-labels FILE   hard-negative labels CSV (default <labels>.benign.csv)
+cert options (seeds/cert.ts):
+  --users N              people at the start (default 200, at least 30)
+  --months N             calendar months (default 6)
+  --seed N               PRNG seed (default 1)
+  --start YYYY-MM        first month (default 2010-01)
+  --insiders A,B,C       insiders of scenarios 1, 2, 3 (default 7 % of users, 3:3:1)
+  --attrition P          monthly probability that an employee leaves (default 0.015)
+  --activity X           web, mail and file volume multiplier (default 1)
+  --out DIR              output folder (default cert-data): *.csv, LDAP/, answers/labels.csv
 Prints a JSON summary.`;
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -485,6 +497,10 @@ async function main(argv: readonly string[]): Promise<void> {
       out: { type: 'string', default: 'events.ndjson' },
       labels: { type: 'string' },
       'benign-labels': { type: 'string' },
+      shape: { type: 'string' },
+      months: { type: 'string' },
+      insiders: { type: 'string' },
+      attrition: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -494,6 +510,29 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+  const shape = values.shape ?? 'ecs';
+  if (shape === 'cert') {
+    const ecsOnly = (['days', 'service-accounts', 'scenarios', 'benign', 'intensity', 'attack-window', 'events-target', 'labels', 'benign-labels'] as const)
+      .filter((k) => values[k] !== undefined);
+    if (ecsOnly.length > 0) throw new RangeError(`--shape cert does not take ${ecsOnly.map((k) => `--${k}`).join(', ')}`);
+    const insiders = values.insiders?.split(',').map(Number);
+    if (insiders !== undefined && insiders.length !== 3) throw new RangeError(`--insiders takes three counts A,B,C (got ${values.insiders})`);
+    const summary = generateCertToFiles({
+      out: values.out === undefined || values.out === 'events.ndjson' ? 'cert-data' : values.out,
+      ...(values.users === undefined ? {} : { users: Number(values.users) }),
+      ...(values.months === undefined ? {} : { months: Number(values.months) }),
+      ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
+      ...(values.start === undefined ? {} : { start: values.start }),
+      ...(insiders === undefined ? {} : { insiders: [insiders[0]!, insiders[1]!, insiders[2]!] as const }),
+      ...(values.attrition === undefined ? {} : { attrition: Number(values.attrition) }),
+      ...(values.activity === undefined ? {} : { activity: Number(values.activity) }),
+    });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  if (shape !== 'ecs') throw new RangeError(`--shape must be ecs or cert (got ${shape})`);
+  const certOnly = (['months', 'insiders', 'attrition'] as const).filter((k) => values[k] !== undefined);
+  if (certOnly.length > 0) throw new RangeError(`${certOnly.map((k) => `--${k}`).join(', ')} only apply to --shape cert`);
   const windowParts = values['attack-window']?.split(',').map(Number);
   const options: FileOptions = {
     out: values.out ?? 'events.ndjson',

@@ -141,7 +141,7 @@ program
   .command('eval')
   .description('ingest a labelled dataset into a fresh database and report detection metrics per scenario')
   .requiredOption('--events <files...>', 'event files (several of one format are merged by time)')
-  .requiredOption('--labels <file>', 'attack labels CSV: user,scenario,start,end (ISO UTC)')
+  .requiredOption('--labels <file>', 'attack labels CSV: user,scenario,start,end (ISO UTC), optionally traces (files with the trace, |-separated)')
   .option('--benign <file>', 'hard-negative labels CSV (same columns); default <labels>.benign.csv when present')
   .addOption(new Option('-f, --format <format>', 'input format').choices([...INPUT_FORMATS]).default('ecs'))
   .option('--out <file>', 'JSON report file', 'eval-results.json')

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { type DetectionReport, detectionReport, parseLabelsCsv, type LabelWindow } from './analytics/evaluation/detection-report.ts';
 import type { Config } from './config.ts';
 import type { InputFormat, ParsedItem } from './events/event.ts';
+import { certKindFromFileName } from './events/cert.parser.ts';
+import { userDayKey } from './analytics/evaluation/ranking-metrics.ts';
 import { parseFile } from './events/importer.ts';
 import { LdapSnapshotTracker } from './events/ldap-snapshot.tracker.ts';
 import { mergeByTime } from './ingest/merge-by-time.ts';
@@ -70,9 +72,23 @@ export async function runEvaluation(config: Config, log: Logger, options: EvalOp
     progress(`peer groups in use: ${build === null ? 'none' : `${build.groups} groups of ${build.users} users (build ${build.id})`}`);
 
     const repo = new Neo4jEvaluationRepository(runtime.executor);
-    const [users, sessions, alerts, counts] = await Promise.all([repo.users(), repo.sessions(), repo.alerts(), repo.indicatorCounts()]);
+    const [users, sessions, alerts, counts, contributions] = await Promise.all([
+      repo.users(), repo.sessions(), repo.alerts(), repo.indicatorCounts(), repo.contributions(),
+    ]);
     const days = Math.max(1, Math.round((span.max - span.min) / DAY_MS));
-    const report = detectionReport({ users, sessions, alerts, attacks: attacks as LabelWindow[], benign, days });
+    const files = filesGiven(options);
+    const report = detectionReport({
+      users,
+      sessions,
+      alerts,
+      attacks: attacks as LabelWindow[],
+      benign,
+      days,
+      activeUserDays: span.activeUserDays,
+      contributions,
+      findings: counts,
+      ...(files === undefined ? {} : { files }),
+    });
     const indicators: EvalResult['indicators'] = {};
     const usersPer = new Map<string, Set<string>>();
     for (const c of counts) {
@@ -109,14 +125,29 @@ function items(options: EvalOptions): AsyncIterable<ParsedItem> {
   return sources.length === 1 ? sources[0]! : mergeByTime(sources);
 }
 
-async function timeSpan(options: EvalOptions): Promise<{ min: number; max: number }> {
+/** The time span of the events and every user-day with an activity event (HR records are not activity). */
+async function timeSpan(options: EvalOptions): Promise<{ min: number; max: number; activeUserDays: Set<string> }> {
   let min = Infinity;
   let max = -Infinity;
+  const activeUserDays = new Set<string>();
   for await (const item of items(options)) {
     if (item.kind !== 'event') continue;
     if (item.event.ts < min) min = item.event.ts;
     if (item.event.ts > max) max = item.event.ts;
+    if (item.event.category !== 'iam' && item.event.user !== undefined && item.event.user !== '') activeUserDays.add(userDayKey(item.event.user, item.event.ts));
   }
   if (!Number.isFinite(min)) throw new Error('the events file holds no valid event');
-  return { min, max };
+  return { min, max, activeUserDays };
+}
+
+/** The kinds of CERT files given (logon, device, …, ldap); undefined for other formats, whose one file holds everything. */
+function filesGiven(options: EvalOptions): Set<string> | undefined {
+  if (options.format.startsWith('cert-')) return new Set([options.format.slice('cert-'.length)]);
+  if (options.format !== 'cert') return undefined;
+  const kinds = new Set<string>();
+  for (const file of options.events) {
+    const kind = certKindFromFileName(file);
+    if (kind !== undefined) kinds.add(kind);
+  }
+  return kinds;
 }

@@ -4,7 +4,7 @@ import { PartitionLeases } from './queue/partition-leases.ts';
 import { Redis } from 'ioredis';
 import { createGraphqlApi, GRAPHQL_PATH, type ApiLimits, type GraphqlApi } from './api/graphql-api.ts';
 import type { ApiRepositories } from './api/context.ts';
-import type { AlertPublisher, IndicatorCatalog, PeerGroupRecomputer, RiskChangePublisher } from './api/ports.ts';
+import type { AlertPublisher, GraphChangeNotice, IndicatorCatalog, PeerGroupRecomputer, RiskChangePublisher } from './api/ports.ts';
 import { AnnouncingHrRepository, GraphAlertPublisher, PubSubRiskChangePublisher } from './api/publishers.ts';
 import { type PubSub, RedisPubSub } from './api/pubsub/redis-pubsub.ts';
 import { BatchedAuditWriter } from './risk/batched-audit.writer.ts';
@@ -43,6 +43,7 @@ import { Neo4jDeadLetterRepository } from './store/dead-letter.repository.ts';
 import { Neo4jEntityRepository } from './store/entity.repository.ts';
 import { Neo4jHrRepository } from './store/hr.repository.ts';
 import { Neo4jPeerGroupViewRepository } from './store/peer-group-view.repository.ts';
+import { Neo4jScopeRepository } from './store/scope.repository.ts';
 import { Neo4jSessionRepository } from './store/session.repository.ts';
 import { Neo4jFindingRepository } from './store/finding.repository.ts';
 import { Neo4jRiskHistoryRepository } from './store/risk-history.repository.ts';
@@ -229,6 +230,15 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       sessions: config.sessions,
       analysis,
       gate: freshness,
+      // Before the batch's alerts, so every API instance refreshes the subscription scopes
+      // (filter.near) the new edges touch before it filters those alerts.
+      onTopologyChanged: async (change) => {
+        try {
+          await scoringEvents.publish(Topic.GRAPH_CHANGED, change satisfies GraphChangeNotice);
+        } catch (error) {
+          log.warn({ err: error }, 'could not announce a graph change; subscription scopes catch up at their periodic refresh');
+        }
+      },
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const tracker = new ImportTracker(redis, config.queue.prefix);
@@ -422,7 +432,8 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       hr: new AnnouncingHrRepository({
         inner: new RescoringHrRepository({
           inner: new Neo4jHrRepository(executor),
-          rescore: (users, reason, since) => runtime.ingest.rescore(users, reason, { since }),
+          rescore: (users, reason, since, waitMs) =>
+            runtime.ingest.rescore(users, reason, waitMs === undefined ? { since } : { since, wait: true, timeoutMs: waitMs }),
           log,
         }),
         pubsub,
@@ -431,6 +442,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       }),
       deadLetters: runtime.deadLetters,
       contextInputs: new Neo4jContextInputRepository(executor),
+      scopes: new Neo4jScopeRepository(executor),
     };
     const graphql = await createGraphqlApi({
       services: {

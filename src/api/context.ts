@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { IndicatorCatalog, PeerGroupRecomputer, RiskDecider, SettingsAdministration } from './ports.ts';
 import type { PubSub } from './pubsub/redis-pubsub.ts';
+import type { ScopeRegistry } from './pubsub/scope-registry.ts';
 import type { ApiRepositories } from './repositories.ts';
 
 export type { ApiRepositories } from './repositories.ts';
@@ -20,6 +21,8 @@ export interface ApiServices {
   /** The login-time risk decision (in-memory state; see src/risk/). */
   riskDecisions: RiskDecider;
   pubsub: PubSub;
+  /** `filter.near` scopes of subscriptions, shared by their subscribers (this instance's). */
+  scopes: ScopeRegistry;
   apiKeyAuthenticator: Pick<ApiKeyAuthenticator, 'evict'>;
   log: Logger;
   clock: () => number;

@@ -11,6 +11,7 @@ import { formatApiError } from './errors.ts';
 import { graphqlHttpHandler } from './http-handler.ts';
 import { clearLoaders, createLoaders } from './loaders.ts';
 import { NoIntrospection } from './limits/no-introspection.rule.ts';
+import { DEFAULT_SCOPE_OPTIONS, ScopeRegistry } from './pubsub/scope-registry.ts';
 import { DEFAULT_QUERY_LIMITS, queryLimitRules, type QueryLimits, validationDeadlineRule } from './limits/query-limits.ts';
 import { allResolvers } from './resolvers/index.ts';
 import { buildApiSchema } from './schema.ts';
@@ -28,16 +29,28 @@ export interface ApiLimits extends QueryLimits {
   maxRequestBytes: number;
   /** Events a subscriber may fall behind before it is cut off. */
   subscriberBuffer: number;
+  /** Entities one `filter.near` scope may span (see ScopeRegistry). */
+  scopeMaxNodes: number;
+  /** Distinct `filter.near` scopes one instance serves at a time. */
+  maxScopes: number;
+  /** Least time between two reads of one scope, ms. */
+  scopeMinRefreshMs: number;
+  /** Every scope is re-read this often, ms. */
+  scopePeriodicRefreshMs: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
   ...DEFAULT_QUERY_LIMITS,
   maxRequestBytes: 1024 * 1024,
   subscriberBuffer: 1_000,
+  scopeMaxNodes: DEFAULT_SCOPE_OPTIONS.maxNodes,
+  maxScopes: DEFAULT_SCOPE_OPTIONS.maxScopes,
+  scopeMinRefreshMs: DEFAULT_SCOPE_OPTIONS.minRefreshMs,
+  scopePeriodicRefreshMs: DEFAULT_SCOPE_OPTIONS.periodicRefreshMs,
 });
 
 export interface GraphqlApiDeps {
-  services: Omit<ApiServices, 'version' | 'subscriberBuffer' | 'wsLoaders'>;
+  services: Omit<ApiServices, 'version' | 'subscriberBuffer' | 'wsLoaders' | 'scopes'>;
   authenticator: Authenticator;
   env: 'development' | 'production' | 'test';
   limits?: Partial<ApiLimits>;
@@ -50,6 +63,8 @@ export interface GraphqlApi {
   handler: ReturnType<typeof graphqlHttpHandler>;
   /** Serve subscriptions on the HTTP server's `upgrade` for `/graphql`. */
   attachWebSocket(server: http.Server): void;
+  /** The `filter.near` scopes this instance serves (stats for tests and diagnostics). */
+  scopes: ScopeRegistry;
   close(): Promise<void>;
 }
 
@@ -63,7 +78,20 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
   const wsLoaders = createLoaders(deps.services.repos, { cache: true, clock: deps.services.clock, indicators: deps.services.indicators });
   const clearing = setInterval(() => clearLoaders(wsLoaders), WS_LOADER_CACHE_MS);
   clearing.unref();
-  const services: ApiServices = { ...deps.services, version: VERSION, subscriberBuffer: limits.subscriberBuffer, wsLoaders };
+  // filter.near scopes of this instance's subscriptions, kept fresh from the graph-change stream.
+  const scopes = new ScopeRegistry({
+    repository: deps.services.repos.scopes,
+    pubsub: deps.services.pubsub,
+    log: deps.log,
+    options: {
+      maxNodes: limits.scopeMaxNodes,
+      maxScopes: limits.maxScopes,
+      minRefreshMs: limits.scopeMinRefreshMs,
+      periodicRefreshMs: limits.scopePeriodicRefreshMs,
+    },
+  });
+  await scopes.start();
+  const services: ApiServices = { ...deps.services, version: VERSION, subscriberBuffer: limits.subscriberBuffer, wsLoaders, scopes };
   const schema = buildApiSchema(allResolvers());
   const development = deps.env === 'development';
 
@@ -115,9 +143,11 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       log: deps.log,
     }),
     attachWebSocket: (server) => ws.attach(server),
+    scopes,
     close: async () => {
       clearInterval(clearing);
       await ws.close();
+      scopes.close();
       await apollo.stop();
     },
   };

@@ -4,7 +4,7 @@ import type { EntityKey, EntityRecord, UserRecord } from '../store/entity.reposi
 import type { FindingCursor, FindingRecord } from '../store/finding.repository.ts';
 import type { EmploymentHistoryPage } from '../store/hr.repository.ts';
 import type { MemberCursor, MemberRecord, MembershipRecord, PeerGroupRecord } from '../store/peer-group-view.repository.ts';
-import type { RiskSnapshotCursor, RiskSnapshotRecord } from '../store/risk-history.repository.ts';
+import type { RiskAsOfRecord, RiskSnapshotCursor, RiskSnapshotRecord } from '../store/risk-history.repository.ts';
 import type {
   SessionCursor,
   SessionRecord,
@@ -146,6 +146,8 @@ export function createLoaders(repos: ApiRepositories, options: LoaderOptions) {
       (users, after, limit, since) => repos.riskHistory.ofUsers(users, since, after, limit),
       () => [],
     ),
+    /** Filter: the instant, epoch ms (no paging: one value per user). */
+    riskAsOf: paged<null, RiskAsOfRecord | null, number>((users, _after, _limit, asOf) => repos.riskHistory.asOf(users, asOf ?? 0), () => null),
     members: paged<MemberCursor, MemberRecord[]>((groups, after, limit) => repos.peerGroups.members(groups, after, limit), () => []),
     watchlistMembers: paged<string, UserRecord[]>((lists, after, limit) => repos.contextInputs.watchlistMembers(lists, after, limit), () => []),
     employmentHistory: paged<{ effectiveDate: number; id: string }, EmploymentHistoryPage>(

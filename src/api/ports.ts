@@ -175,3 +175,24 @@ export interface RiskDecisionResult {
 export interface RiskDecider {
   decide(request: RiskDecisionRequest, actor: string): Promise<RiskDecisionResult>;
 }
+
+/** One edge a graph change created or removed, as its user end and its other end. */
+export interface GraphChangeEdge {
+  /** User key. */
+  user: string;
+  /** The other end: `User` (REPORTS_TO), `Device`, `Application` or `Asset` (ACCESSED). */
+  type: 'User' | 'Device' | 'Application' | 'Asset';
+  key: string;
+}
+
+/**
+ * The graph's shape changed where `filter.near` scopes look (ACCESSED and REPORTS_TO edges
+ * created or removed), announced on `Topic.GRAPH_CHANGED` after the change is committed and
+ * before the alerts of the same batch are published, so every API instance refreshes the
+ * scopes it touches before it filters those alerts. Times epoch ms UTC.
+ */
+export interface GraphChangeNotice {
+  at: number;
+  /** The edges changed; null when too many to list or not known (any scope may have changed). */
+  edges: readonly GraphChangeEdge[] | null;
+}

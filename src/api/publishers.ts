@@ -1,7 +1,7 @@
 import type { HrRecord } from '../events/event.ts';
 import type { Logger } from '../logger.ts';
 import type { AlertRepository, RaisedAlert } from '../store/alert.repository.ts';
-import type { EmploymentChangeInput, HrRepository } from '../store/hr.repository.ts';
+import type { EmploymentChangeInput, HrRepository, RecordEmploymentOptions } from '../store/hr.repository.ts';
 import type { AlertPublisher, HrChangeNotice, RiskChangePublisher, RiskScoreChange } from './ports.ts';
 import type { PubSub } from './pubsub/redis-pubsub.ts';
 import { Topic } from './pubsub/topics.ts';
@@ -61,8 +61,8 @@ export class AnnouncingHrRepository implements HrRepository {
     await this.#announce(records.map((record) => record.userId));
   }
 
-  async recordEmploymentChanges(changes: readonly EmploymentChangeInput[], by: string, now: number) {
-    const recorded = await this.#inner.recordEmploymentChanges(changes, by, now);
+  async recordEmploymentChanges(changes: readonly EmploymentChangeInput[], by: string, now: number, options?: RecordEmploymentOptions) {
+    const recorded = await this.#inner.recordEmploymentChanges(changes, by, now, options);
     await this.#announce(changes.map((change) => change.userId));
     return recorded;
   }

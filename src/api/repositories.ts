@@ -8,6 +8,7 @@ import type { FindingRepository } from '../store/finding.repository.ts';
 import type { HrRepository } from '../store/hr.repository.ts';
 import type { PeerGroupViewRepository } from '../store/peer-group-view.repository.ts';
 import type { RiskHistoryRepository } from '../store/risk-history.repository.ts';
+import type { ScopeRepository } from '../store/scope.repository.ts';
 import type { SessionRepository } from '../store/session.repository.ts';
 
 /**
@@ -27,5 +28,7 @@ export interface ApiRepositories {
   deadLetters: DeadLetterRepository;
   /** Fusion context inputs: asset criticality and watchlists. */
   contextInputs: ContextInputRepository;
+  /** Neighbourhoods as subscription scopes (`filter.near`). */
+  scopes: ScopeRepository;
 }
 

@@ -20,6 +20,9 @@ export const OPERATION_POLICY: Readonly<Record<string, readonly Role[]>> = Objec
   'Query.indicators': Capability.READ_GRAPH,
   'Query.findings': Capability.INVESTIGATE,
   'Query.wouldHaveAlerted': Capability.INVESTIGATE,
+  // Re-scoring for tuning: per-finding reasons and weights across a user's sessions (no
+  // evidence), for the analysts and administrators who tune indicators.
+  'Query.whatIf': Capability.INVESTIGATE,
   'Query.deadLetters': Capability.READ_DEAD_LETTERS,
   'Query.apiKeys': Capability.ADMINISTER,
   'Query.auditTrail': Capability.ADMINISTER,
@@ -66,6 +69,9 @@ export const FIELD_POLICY: Readonly<Record<string, readonly Role[]>> = Object.fr
   'ScoreContribution.baseline': Capability.INVESTIGATE,
   'ScoreContribution.eventIds': Capability.INVESTIGATE,
   'Session.timeline': Capability.INVESTIGATE,
+  // Risk scores are security data, not the HR system's: an HR integration records the change,
+  // an administrator (or analyst) calling the mutation sees what the re-scoring did.
+  'EmploymentChange.riskChange': Capability.READ_GRAPH,
 });
 
 export function mayCall(principal: Principal | null, coordinate: string): boolean {

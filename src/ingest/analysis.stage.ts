@@ -259,7 +259,7 @@ export class AnalysisStage {
         explanation: JSON.stringify(o.risk),
         snapshot:
           Math.abs(o.risk.score - o.previous) >= 1 || o.risk.level !== o.previousLevel
-            ? { at: o.risk.computedAt, score: o.risk.score, level: o.risk.level, previousScore: o.previous, reasons: reasons.get(user) ?? [] }
+            ? { at: o.risk.computedAt, score: o.risk.score, level: o.risk.level, previousScore: o.previous, reasons: reasons.get(user) ?? [], recordedAt: now }
             : null,
       })),
       profiles: checkpoint

@@ -98,9 +98,10 @@ export class IngestService {
 
   /**
    * Queues a re-scoring of these users' open sessions and risk on their partitions (after the
-   * batches already queued there). With `wait`, resolves once it is applied.
+   * batches already queued there). With `wait`, resolves once it is applied (rejects when
+   * `timeoutMs` passes first; the re-scoring stays queued).
    */
-  async rescore(users: readonly string[], reason: string, options: { since?: number; wait?: boolean } = {}): Promise<void> {
+  async rescore(users: readonly string[], reason: string, options: { since?: number; wait?: boolean; timeoutMs?: number } = {}): Promise<void> {
     const since = options.since ?? this.#clock() - RESCORE_LOOKBACK_MS;
     const byPartition = new Map<number, string[]>();
     for (const user of new Set(users)) {
@@ -110,7 +111,12 @@ export class IngestService {
     const jobs = await Promise.all(
       [...byPartition].map(async ([partition, list]) => ({ partition, job: await this.#queues.addRescore(partition, { users: list.sort(), reason, since }) })),
     );
-    if (options.wait) for (const { partition, job } of jobs) await this.#queues.waitFor(partition, job);
+    if (options.wait) {
+      const deadline = options.timeoutMs === undefined ? null : Date.now() + options.timeoutMs;
+      for (const { partition, job } of jobs) {
+        await this.#queues.waitFor(partition, job, deadline === null ? {} : { timeoutMs: Math.max(0, deadline - Date.now()) });
+      }
+    }
   }
 
   async ingest(items: AsyncIterable<ParsedItem> | Iterable<ParsedItem>, options: IngestOptions): Promise<IngestSummary> {

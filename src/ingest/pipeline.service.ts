@@ -1,4 +1,5 @@
 import { aggregateBatch, type BatchAggregate } from '../analytics/access-aggregator.ts';
+import type { EntityType } from '../analytics/entities.ts';
 import {
   type Session,
   type SessionizerOptions,
@@ -41,6 +42,19 @@ const EMPTY_AGGREGATE: BatchAggregate = Object.freeze({ users: [], access: [], h
 /** A partition whose cursor keeps moving under this process (another writes it) is retried by the queue. */
 const MAX_STALE_RETRIES = 3;
 
+/** Edges of a committed batch that changed the graph's shape (see GraphChangeNotice in api/ports.ts). */
+export interface TopologyChange {
+  at: number;
+  /** Each as its user end and its other end; null: too many to list. */
+  edges: Array<{ user: string; type: 'User' | EntityType; key: string }> | null;
+}
+
+/**
+ * A batch's edges are listed up to this many; beyond, the change is announced without them
+ * (every scope refreshes: an initial import, where nearly every batch adds edges).
+ */
+const MAX_ANNOUNCED_EDGES = 256;
+
 /** One batch, computed and ready to commit; `committed` adopts its state once it is in the graph. */
 interface ComputedBatch {
   write: BatchWrite;
@@ -76,6 +90,7 @@ export class PipelineService implements BatchProcessor {
   readonly #writes = new Serial();
   readonly #analysis: AnalysisStage | null;
   readonly #gate: BatchGate | null;
+  readonly #onTopologyChanged: ((change: TopologyChange) => Promise<void>) | null;
 
   constructor(deps: {
     repository: IngestRepository;
@@ -85,8 +100,15 @@ export class PipelineService implements BatchProcessor {
     analysis?: AnalysisStage | null;
     /** Checked before each batch of events (peer-group rebuilds that follow the data time). */
     gate?: BatchGate | null;
+    /**
+     * Told after a batch that created or removed ACCESSED or REPORTS_TO edges commits, before
+     * the batch's alerts and risk changes are delivered (subscription scopes refresh first).
+     * Must not throw: a failure to announce is the announcer's to log.
+     */
+    onTopologyChanged?: (change: TopologyChange) => Promise<void>;
     clock?: () => number;
   }) {
+    this.#onTopologyChanged = deps.onTopologyChanged ?? null;
     this.#analysis = deps.analysis ?? null;
     this.#gate = deps.gate ?? null;
     this.#repository = deps.repository;
@@ -258,14 +280,17 @@ export class PipelineService implements BatchProcessor {
         stopWait();
         return this.#repository.commitBatch(batch.write, { cursor, store: this.#dedup.store }, t);
       });
-      if (outcome === 'committed') {
+      if (outcome.outcome === 'committed') {
         this.#cursor.set(partition, batchId);
+        if (outcome.topologyChanged && this.#onTopologyChanged !== null) {
+          await t.time('announce:topology', () => this.#onTopologyChanged!(topologyChange(batch.write)));
+        }
         await batch.committed();
         return batch.write;
       }
       // Either way what this process holds for the partition may be stale.
       this.#forget(partition);
-      if (outcome === 'applied') return null;
+      if (outcome.outcome === 'applied') return null;
     }
     throw new DomainError(ErrorCode.STORE_UNAVAILABLE, `partition ${partition} keeps changing under this worker; the batch is retried`);
   }
@@ -342,4 +367,14 @@ function eventlessWrite(batchId: string, partition: number, now: number, closed:
 
 function countClosed(sessions: ReadonlyArray<{ status: string }>): number {
   return sessions.filter((s) => s.status === 'CLOSED').length;
+}
+
+/** The edges a batch may have created or removed: its accesses and its HR records' managers. */
+export function topologyChange(write: BatchWrite): TopologyChange {
+  const edges = new Map<string, { user: string; type: 'User' | EntityType; key: string }>();
+  for (const access of write.aggregate.access) edges.set(`${access.user}\u0000${access.type}:${access.id}`, { user: access.user, type: access.type, key: access.id });
+  for (const hr of write.aggregate.hr) {
+    if (hr.manager) edges.set(`${hr.userId}\u0000User:${hr.manager}`, { user: hr.userId, type: 'User', key: hr.manager });
+  }
+  return { at: write.now, edges: edges.size > MAX_ANNOUNCED_EDGES ? null : [...edges.values()] };
 }

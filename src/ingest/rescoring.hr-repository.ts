@@ -1,6 +1,9 @@
 import type { HrRecord } from '../events/event.ts';
 import type { Logger } from '../logger.ts';
-import type { EmploymentChangeInput, HrRepository } from '../store/hr.repository.ts';
+import type { EmploymentChangeInput, HrRepository, RecordEmploymentOptions } from '../store/hr.repository.ts';
+
+/** Queues a re-scoring of `users`; with `waitMs`, resolves once it is applied (rejects when the wait runs out). */
+export type Rescore = (users: readonly string[], reason: string, since: number, waitMs?: number) => Promise<void>;
 
 /**
  * How far before a status takes effect sessions are re-scored: a last day within this window
@@ -18,10 +21,10 @@ const DEPARTING_WINDOW_MS = 30 * 86_400_000;
  */
 export class RescoringHrRepository implements HrRepository {
   readonly #inner: HrRepository;
-  readonly #rescore: (users: readonly string[], reason: string, since: number) => Promise<void>;
+  readonly #rescore: Rescore;
   readonly #log: Logger;
 
-  constructor(deps: { inner: HrRepository; rescore: (users: readonly string[], reason: string, since: number) => Promise<void>; log: Logger }) {
+  constructor(deps: { inner: HrRepository; rescore: Rescore; log: Logger }) {
     this.#inner = deps.inner;
     this.#rescore = deps.rescore;
     this.#log = deps.log;
@@ -31,11 +34,17 @@ export class RescoringHrRepository implements HrRepository {
     return this.#inner.upsertDirectory(records);
   }
 
-  async recordEmploymentChanges(changes: readonly EmploymentChangeInput[], by: string, now: number) {
-    const recorded = await this.#inner.recordEmploymentChanges(changes, by, now);
+  async recordEmploymentChanges(changes: readonly EmploymentChangeInput[], by: string, now: number, options: RecordEmploymentOptions = {}) {
+    const recorded = await this.#inner.recordEmploymentChanges(changes, by, now, options);
     // From the earliest effective date: a status dated back re-scores the sessions since then.
-    await this.#queue(changes.map((c) => c.userId), 'hr-status', Math.min(...changes.map((c) => c.effectiveDate), now) - DEPARTING_WINDOW_MS);
-    return recorded;
+    const since = Math.min(...changes.map((c) => c.effectiveDate), now) - DEPARTING_WINDOW_MS;
+    const users = changes.map((c) => c.userId);
+    if (options.awaitRescoreMs === undefined) {
+      await this.#queue(users, 'hr-status', since);
+      return recorded;
+    }
+    const rescored = await this.#queue(users, 'hr-status', since, options.awaitRescoreMs);
+    return recorded.map((change) => ({ ...change, rescored }));
   }
 
   async refreshDue(since: number, now: number): Promise<string[]> {
@@ -48,12 +57,16 @@ export class RescoringHrRepository implements HrRepository {
     return this.#inner.history(...args);
   }
 
-  async #queue(users: readonly string[], reason: string, since: number): Promise<void> {
-    if (users.length === 0) return;
+  /** True once applied (with a wait) or queued (without); false when it failed or the wait ran out. */
+  async #queue(users: readonly string[], reason: string, since: number, waitMs?: number): Promise<boolean> {
+    if (users.length === 0) return true;
     try {
-      await this.#rescore(users, reason, since);
+      await this.#rescore(users, reason, since, waitMs);
+      return true;
     } catch (error) {
-      this.#log.warn({ err: error, users: users.length }, 'could not queue the re-scoring of an HR change');
+      // Queued but not applied within the wait is not a fault: it lands after the batches ahead of it.
+      this.#log.warn({ err: error, users: users.length, waitMs }, waitMs === undefined ? 'could not queue the re-scoring of an HR change' : 'the re-scoring of an HR change was not applied within the wait');
+      return false;
     }
   }
 }

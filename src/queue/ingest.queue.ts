@@ -104,8 +104,8 @@ export class IngestQueues {
   }
 
   /** Waits for a job to finish and returns what its worker reported. */
-  async waitFor(partition: number, job: Job): Promise<BatchResult> {
-    return waitForJob<BatchResult>(this.#queue(partition), job.id!);
+  async waitFor(partition: number, job: Job, options: { timeoutMs?: number } = {}): Promise<BatchResult> {
+    return waitForJob<BatchResult>(this.#queue(partition), job.id!, options);
   }
 
   /** Jobs waiting, active and delayed per partition, for health and metrics. */

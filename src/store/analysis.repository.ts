@@ -56,7 +56,8 @@ export interface UserRiskRow {
   peak: number;
   updatedAt: number;
   explanation: string;
-  snapshot: { at: number; score: number; level: string; previousScore: number; reasons: string[] } | null;
+  /** `recordedAt`: wall clock, epoch ms. The snapshot stores `explanation` too. */
+  snapshot: { at: number; score: number; level: string; previousScore: number; reasons: string[]; recordedAt: number } | null;
 }
 
 export interface ProfileRow {

@@ -21,6 +21,24 @@ export class Neo4jEvaluationRepository {
     return this.#executor.query('READ', cypher('eval-alerts'), {});
   }
 
+  /** Every finding's points in the scored sessions' explanations. */
+  async contributions(): Promise<Array<{ user: string; indicatorId: string; value: number }>> {
+    const rows = await this.#executor.query<{ user: string; explanation: string }>('READ', cypher('eval-session-contributions'), {});
+    const out: Array<{ user: string; indicatorId: string; value: number }> = [];
+    for (const row of rows) {
+      let parsed: { contributions?: Array<{ indicatorId?: unknown; value?: unknown }> };
+      try {
+        parsed = JSON.parse(row.explanation) as typeof parsed;
+      } catch {
+        continue; // an explanation that is not JSON carries no points to count
+      }
+      for (const c of parsed.contributions ?? []) {
+        if (typeof c.indicatorId === 'string' && typeof c.value === 'number') out.push({ user: row.user, indicatorId: c.indicatorId, value: c.value });
+      }
+    }
+    return out;
+  }
+
   indicatorCounts(): Promise<Array<{ user: string; indicatorId: string; learning: boolean; count: number }>> {
     return this.#executor.query('READ', cypher('eval-indicator-counts'), {});
   }

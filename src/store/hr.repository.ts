@@ -30,6 +30,22 @@ export interface EmploymentHistoryPage {
   currentId: string | null;
 }
 
+/** A recorded change as the recording returns it. */
+export interface RecordedEmploymentChange extends EmploymentChangeRecord {
+  current: boolean;
+  /**
+   * Whether the re-scoring the change triggers was applied before the answer: set only by a
+   * repository that re-scores, when asked to wait (`awaitRescoreMs`); false when it was still
+   * queued at the deadline (or could not be queued).
+   */
+  rescored?: boolean;
+}
+
+export interface RecordEmploymentOptions {
+  /** Wait up to this long (ms) for the re-scoring the changes trigger, where one is triggered. */
+  awaitRescoreMs?: number;
+}
+
 export interface HrRepository {
   upsertDirectory(records: readonly HrRecord[]): Promise<void>;
   /** Records the changes and refreshes the users' current status, in one transaction. */
@@ -37,7 +53,8 @@ export interface HrRepository {
     changes: readonly EmploymentChangeInput[],
     by: string,
     now: number,
-  ): Promise<Array<EmploymentChangeRecord & { current: boolean }>>;
+    options?: RecordEmploymentOptions,
+  ): Promise<RecordedEmploymentChange[]>;
   /** Applies changes that took effect in (since, now] (future-dated ones); returns the users refreshed. */
   refreshDue(since: number, now: number): Promise<string[]>;
   history(
@@ -85,7 +102,7 @@ export class Neo4jHrRepository implements HrRepository {
     changes: readonly EmploymentChangeInput[],
     by: string,
     now: number,
-  ): Promise<Array<EmploymentChangeRecord & { current: boolean }>> {
+  ): Promise<RecordedEmploymentChange[]> {
     if (changes.length === 0) return [];
     const rows = changes.map((change) => ({ ...change, id: employmentChangeId(change) }));
     const users = [...new Set(changes.map((change) => change.userId))];

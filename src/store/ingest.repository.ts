@@ -7,7 +7,7 @@ import { type AnalysisWrite, type LoadedUserRow, loadAssetCriticality, loadMalwa
 import { cypher } from './cypher.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { randomUUID } from 'node:crypto';
-import { FloatList, type Neo4jExecutor, runIn } from './executor.ts';
+import { FloatList, type Neo4jExecutor, runIn, toCypherParams } from './executor.ts';
 import { StageTimings } from '../perf/stage-timings.ts';
 
 /** One ingest batch's graph changes, written in a single transaction. */
@@ -57,6 +57,16 @@ export interface BatchReader {
  */
 export type CommitOutcome = 'committed' | 'applied' | 'stale';
 
+export interface CommitResult {
+  outcome: CommitOutcome;
+  /**
+   * Committed only: ACCESSED or REPORTS_TO edges created or removed by the batch (from the
+   * statements' own counters, so nothing is read to know it). Subscription scopes
+   * (`filter.near`) are refreshed only after such batches.
+   */
+  topologyChanged: boolean;
+}
+
 export interface IngestRepository {
   /** Was this batch committed before, and which batch did the partition commit last? */
   batchStatus(batchId: string, partition: number): Promise<BatchStatus>;
@@ -70,7 +80,7 @@ export interface IngestRepository {
    * every statement, ends with the marker and commits. A batch is only reported `applied` when
    * its marker proves it committed.
    */
-  commitBatch(write: BatchWrite, expected: { cursor: string | null; store: string }, timings?: StageTimings): Promise<CommitOutcome>;
+  commitBatch(write: BatchWrite, expected: { cursor: string | null; store: string }, timings?: StageTimings): Promise<CommitResult>;
   /** Closes idle open sessions no worker holds (see SweepRule); returns how many. */
   closeStaleSessions(partition: number, lastTsBefore: number, touchedBefore: number | null): Promise<number>;
 }
@@ -105,20 +115,20 @@ export class Neo4jIngestRepository implements IngestRepository {
     };
   }
 
-  async commitBatch(write: BatchWrite, expected: { cursor: string | null; store: string }, t: StageTimings = new StageTimings()): Promise<CommitOutcome> {
+  async commitBatch(write: BatchWrite, expected: { cursor: string | null; store: string }, t: StageTimings = new StageTimings()): Promise<CommitResult> {
     const { batchId, partition } = write;
     try {
       let stopCommit = () => {};
       const outcome = await t.time('tx:total', () =>
-        this.#executor.write(async (tx): Promise<CommitOutcome> => {
+        this.#executor.write(async (tx): Promise<CommitResult> => {
           const [row] = await t.time('write:batch-begin', () => runIn<BatchStatus>(tx, cypher('batch-begin'), { batchId, partition }));
-          if (row?.applied === true) return 'applied';
+          if (row?.applied === true) return { outcome: 'applied', topologyChanged: false };
           // Another process wrote the partition, or this is not the graph the batch's events were
           // de-duplicated against (wiped or replaced meanwhile): recompute.
-          if ((row?.cursor ?? null) !== expected.cursor || (row?.store ?? null) !== expected.store) return 'stale';
-          await writeBatch(tx, write, t);
+          if ((row?.cursor ?? null) !== expected.cursor || (row?.store ?? null) !== expected.store) return { outcome: 'stale', topologyChanged: false };
+          const edgesChanged = await writeBatch(tx, write, t);
           stopCommit = t.start('commit');
-          return 'committed';
+          return { outcome: 'committed', topologyChanged: edgesChanged > 0 };
         }),
       );
       stopCommit();
@@ -129,7 +139,7 @@ export class Neo4jIngestRepository implements IngestRepository {
       // handed on). Any other conflict is an error, never a silently skipped batch.
       if (error instanceof DomainError && error.code === ErrorCode.STORE_CONFLICT) {
         const status = await this.batchStatus(batchId, partition);
-        if (status.applied) return 'applied';
+        if (status.applied) return { outcome: 'applied', topologyChanged: false };
       }
       throw error;
     }
@@ -162,19 +172,32 @@ async function loadOpenSessions(tx: ManagedTransaction, users: readonly string[]
   return result;
 }
 
-/** All of a batch's statements, in dependency order, ending with its marker. */
-async function writeBatch(tx: ManagedTransaction, write: BatchWrite, t: StageTimings): Promise<void> {
+/**
+ * All of a batch's statements, in dependency order, ending with its marker. Returns the
+ * ACCESSED and REPORTS_TO edges created or deleted (the counters of the statements that write
+ * them; the driver reports them with every result).
+ */
+async function writeBatch(tx: ManagedTransaction, write: BatchWrite, t: StageTimings): Promise<number> {
   const run = (name: string, params: Record<string, unknown>) => {
     const stage = `write:${name.replace(/-(asset|device|application)$/, '')}`;
     if (Array.isArray(params.rows)) t.count(stage, params.rows.length);
     return t.time(stage, () => runIn(tx, cypher(name), params));
   };
+  let edgesChanged = 0;
+  const runCountingEdges = (name: string, params: Record<string, unknown>) => {
+    const stage = `write:${name.replace(/-(asset|device|application)$/, '')}`;
+    if (Array.isArray(params.rows)) t.count(stage, params.rows.length);
+    return t.time(stage, async () => {
+      const updates = (await tx.run(cypher(name), toCypherParams(params))).summary.counters.updates();
+      edgesChanged += updates.relationshipsCreated + updates.relationshipsDeleted;
+    });
+  };
   const { aggregate, sessions } = write;
-  if (aggregate.hr.length > 0) await run('apply-hr-records', { rows: aggregate.hr.map(hrRow) });
+  if (aggregate.hr.length > 0) await runCountingEdges('apply-hr-records', { rows: aggregate.hr.map(hrRow) });
   if (aggregate.users.length > 0) await run('merge-users', { rows: aggregate.users });
   const access = aggregate.access.map((a) => ({ ...a, hourHist: new FloatList(a.hourHist), dowHist: new FloatList(a.dowHist) }));
   for (const [type, rows] of byEntityType(access)) {
-    await run(`merge-access-${type.toLowerCase()}`, { rows });
+    await runCountingEdges(`merge-access-${type.toLowerCase()}`, { rows });
   }
   if (aggregate.deviceFacts.length > 0) await run('merge-device-facts', { rows: aggregate.deviceFacts });
   if (sessions.sessions.length > 0) await run('upsert-sessions', { rows: sessions.sessions.map(sessionRow) });
@@ -189,6 +212,7 @@ async function writeBatch(tx: ManagedTransaction, write: BatchWrite, t: StageTim
     events: write.events,
     now: write.now,
   });
+  return edgesChanged;
 }
 
 /**

@@ -29,6 +29,7 @@ const SAMPLE_ARGS: Record<string, Record<string, unknown>> = {
   'Query.indicators': {},
   'Query.findings': {},
   'Query.wouldHaveAlerted': {},
+  'Query.whatIf': { userId: 'alice' },
   'Query.deadLetters': {},
   'Query.apiKeys': {},
   'Query.auditTrail': {},

@@ -14,6 +14,7 @@
  *   re-scores open sessions) gives the same id, and the AlertPublisher records it once.
  */
 import { createHash } from 'node:crypto';
+import { roundScore } from './rounding.ts';
 import type { SessionScore } from './session-score.ts';
 import { DEFAULT_USER_RISK_CONFIG, riskLevel, type RiskLevel, squash, type UserRisk } from './user-risk.ts';
 
@@ -110,8 +111,11 @@ export function decideAlerts(input: AlertInput, mode: EnforcementMode, now: numb
   const risk = input.userRisk;
   const crossed = risk !== undefined && risk.score >= config.userThreshold && !((input.previousUserRisk ?? -Infinity) >= config.userThreshold);
   if (risk !== undefined && crossed) {
-    // The session that brought the user over: this update's session, else the top contributor.
-    const sessionId = session?.userId === risk.userId ? session.sessionId : (risk.contributions[0]?.sessionId ?? null);
+    // The session that brought the user over: this update's session when it adds to the risk,
+    // else the top contributor — never a session that explains none of it (a quiet session in
+    // hand when an HR change re-weighed the older ones).
+    const inHand = session?.userId === risk.userId && risk.contributions.some((c) => c.sessionId === session.sessionId) ? session.sessionId : undefined;
+    const sessionId = inHand ?? risk.contributions[0]?.sessionId ?? null;
     candidates.push({
       kind: ALERT_KIND.User,
       threshold: config.userThreshold,
@@ -121,8 +125,8 @@ export function decideAlerts(input: AlertInput, mode: EnforcementMode, now: numb
         raisedAt: now,
         user: risk.userId,
         session: sessionId,
-        reasons: userReasons(risk, session, config.maxReasons),
-        score: risk.score,
+        reasons: userReasons(risk, inHand === undefined ? undefined : session, config.maxReasons),
+        score: roundScore(risk.score),
       },
     });
   }
@@ -134,7 +138,7 @@ function sessionReasons(session: SessionScore, max: number): string[] {
 }
 
 function userReasons(risk: UserRisk, session: SessionScore | undefined, max: number): string[] {
-  const head = `user risk ${risk.score} (${risk.level}) from ${risk.contributions.length} recent session(s)`;
+  const head = `user risk ${roundScore(risk.score)} (${risk.level}) from ${risk.contributions.length} recent session(s)`;
   const tail = session !== undefined && session.userId === risk.userId ? sessionReasons(session, max - 1) : [];
   return [head, ...tail];
 }

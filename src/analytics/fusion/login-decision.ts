@@ -18,6 +18,7 @@
  */
 import { isDeparting } from './calibration.ts';
 import { EMPLOYMENT_STATUS, type HrStatus } from './fusion-finding.ts';
+import { roundScore } from './rounding.ts';
 import { riskLevel } from './user-risk.ts';
 
 const DAY_MS = 86_400_000;
@@ -92,7 +93,7 @@ export function decideLogin(state: LoginRiskState, request: LoginRequest, policy
   }
   const base = state.userRisk.get(request.userId) ?? 0;
   let score = base;
-  if (base > 0) reasons.push(`user risk ${base} (${riskLevel(base)})`);
+  if (base > 0) reasons.push(`user risk ${roundScore(base)} (${riskLevel(base)})`);
   const ctx = state.context.get(request.userId);
   if (request.deviceId !== undefined && !isKnown(ctx?.devices, request.deviceId, request.time, policy)) {
     score += policy.deviceUnknownPoints;

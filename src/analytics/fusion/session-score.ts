@@ -87,7 +87,25 @@ export function scoreSession(
       throw new RangeError(`finding ${f.indicatorId} belongs to ${f.userId}/${f.sessionId}, not ${session.userId}/${session.sessionId}`);
     }
   }
-  const candidates = findings.map((finding) => weigh(finding, ctx, stats, config));
+  return fuseContributions(session, findings.map((finding) => weigh(finding, ctx, stats, config)), config);
+}
+
+/**
+ * The second half of scoring: caps each indicator at its `maxScoredPerIndicator` highest
+ * contributions (the rest become `repeat`, value 0), orders them (scored first, highest first,
+ * ties in input order) and sums them. `scoreSession` feeds it freshly weighed findings; the
+ * what-if replay (src/analytics/replay) feeds it stored contributions re-weighed, in their
+ * stored order, so an unchanged replay reproduces the stored score bit for bit. Contributions
+ * marked `repeat` on input are capped again from scratch; `learning` ones stay unscored. The
+ * input is not modified.
+ */
+export function fuseContributions<C extends Contribution>(
+  session: { userId: string; sessionId: string },
+  weighed: readonly C[],
+  config: Pick<FusionConfig, 'maxScoredPerIndicator'> = DEFAULT_FUSION_CONFIG,
+): Omit<SessionScore, 'contributions'> & { contributions: C[] } {
+  // Copies keep any extra fields of C (the replay tags its rows this way).
+  const candidates = weighed.map((c): C => (c.unscored === UNSCORED.Repeat ? { ...c, unscored: null } : { ...c }));
   const scoredPerIndicator = new Map<string, number>();
   const ranked = candidates
     .map((c, index) => ({ c, index }))

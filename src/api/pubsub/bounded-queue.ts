@@ -12,8 +12,11 @@
  */
 export interface BoundedQueueOptions<T> {
   capacity: number;
-  /** Only events it accepts are buffered. */
-  accept?: (event: T) => boolean;
+  /**
+   * Only events it accepts are buffered. A filter that cannot decide yet (a graph scope being
+   * refreshed) returns false and hands the event over later with `queue.admit(event)`.
+   */
+  accept?: (event: T, queue: BoundedQueue<T>) => boolean;
   onOverflow?: () => void;
   /** Called once when the iterator ends (unsubscribe). */
   onClose?: () => void;
@@ -45,7 +48,13 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   /** Offers an event; never blocks. */
   push(event: T): void {
     if (this.#closed) return;
-    if (this.#options.accept !== undefined && !this.#options.accept(event)) return;
+    if (this.#options.accept !== undefined && !this.#options.accept(event, this)) return;
+    this.admit(event);
+  }
+
+  /** Buffers an event without asking `accept` (one it deferred); never blocks. */
+  admit(event: T): void {
+    if (this.#closed) return;
     const waiter = this.#waiting.shift();
     if (waiter !== undefined) {
       waiter({ value: event, done: false });

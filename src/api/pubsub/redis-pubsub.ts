@@ -16,8 +16,11 @@ import { channelOf, type Topic } from './topics.ts';
 export interface SubscribeOptions<T> {
   /** Events buffered for this subscriber before it counts as too slow. */
   capacity: number;
-  accept?: (event: T) => boolean;
+  /** See BoundedQueueOptions.accept. */
+  accept?: (event: T, queue: BoundedQueue<T>) => boolean;
   onOverflow?: () => void;
+  /** Called once when the subscriber goes (unsubscribed, cut off or closed). */
+  onClose?: () => void;
 }
 
 export interface PubSub {
@@ -78,6 +81,7 @@ export class RedisPubSub implements PubSub {
       ...options,
       onClose: () => {
         set.delete(queue as BoundedQueue<unknown>);
+        options.onClose?.();
         // The Redis subscription stays: subscribers come and go, and an idle channel costs nothing.
       },
     });

@@ -7,6 +7,11 @@ export const Topic = Object.freeze({
   RISK_SCORE_CHANGED: 'risk-score-changed',
   /** HR data of some users changed (directory or employment status): `{users, at}`, no client subscription. */
   HR_CHANGED: 'hr-changed',
+  /**
+   * ACCESSED or REPORTS_TO edges were created or removed (see GraphChangeNotice): every
+   * instance refreshes the subscription scopes they touch. No client subscription.
+   */
+  GRAPH_CHANGED: 'graph-changed',
 });
 export type Topic = (typeof Topic)[keyof typeof Topic];
 

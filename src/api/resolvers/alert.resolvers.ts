@@ -2,18 +2,20 @@ import { DomainError, ErrorCode } from '../../errors.ts';
 import { type AlertRecord, type AlertResolution, type AlertSeverity, type AlertStatus, SEVERITY_ORDER } from '../../store/alert.repository.ts';
 import { decodeCursor, is, pageSize, toConnection } from '../connection.ts';
 import type { ApiContext } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { badInput, notFound } from '../errors.ts';
 import { parseUserId } from '../global-id.ts';
 import { alertModel, type AlertModel, sessionModel } from '../models.ts';
 import { Topic } from '../pubsub/topics.ts';
 import type { ResolverMap } from '../schema.ts';
 import { loadUser } from './helpers.ts';
+import { type NearInput, subscribeNear } from './scoped-subscription.ts';
 
 interface AlertFilter {
   minSeverity?: AlertSeverity | null;
   userId?: string | null;
   statuses?: AlertStatus[] | null;
   raisedAfter?: Date | null;
+  near?: NearInput | null;
 }
 
 const alertPosition = is.shape<{ raisedAt: number; id: string }>({ raisedAt: is.number, id: is.string });
@@ -30,6 +32,7 @@ export const alertResolvers: ResolverMap = {
       const limit = pageSize(args.first);
       const after = decodeCursor('alerts', args.after, alertPosition);
       const filter = args.filter ?? {};
+      if (filter.near) throw badInput('filter.near', 'only Subscription.alertRaised filters by graph position; list the alerts of each user instead');
       const alerts = await ctx.services.repos.alerts.page({
         minSeverity: filter.minSeverity ?? null,
         user: filter.userId ? parseUserId(filter.userId, 'filter.userId') : null,
@@ -68,10 +71,10 @@ export const alertResolvers: ResolverMap = {
     alertRaised: {
       subscribe: (_: unknown, args: { filter?: AlertFilter | null }, ctx: ApiContext) => {
         const userKey = args.filter?.userId ? parseUserId(args.filter.userId, 'filter.userId') : null;
-        return ctx.services.pubsub.subscribe<AlertRecord>(Topic.ALERT_RAISED, {
-          capacity: ctx.services.subscriberBuffer,
+        return subscribeNear<AlertRecord>(ctx, Topic.ALERT_RAISED, {
           accept: alertMatches(args.filter, userKey),
-          ...(ctx.onSlowConsumer ? { onOverflow: ctx.onSlowConsumer } : {}),
+          userOf: (alert) => alert.user,
+          near: args.filter?.near,
         });
       },
       resolve: (alert: AlertRecord) => alertModel(alert),

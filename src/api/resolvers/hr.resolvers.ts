@@ -1,10 +1,13 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { mayCall } from '../../auth/access-policy.ts';
 import type { EmploymentStatus, HrRecord } from '../../events/event.ts';
-import type { EmploymentChangeInput, EmploymentChangeRecord } from '../../store/hr.repository.ts';
+import type { EmploymentChangeInput, RecordedEmploymentChange } from '../../store/hr.repository.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
 import { parseUserId } from '../global-id.ts';
-import { toDate } from '../models.ts';
+import { storedRiskLevel, toDate } from '../models.ts';
 import type { ResolverMap } from '../schema.ts';
+import { loadUser, selectsField } from './helpers.ts';
 
 /** Records per HR mutation; bigger syncs go in several calls (or as LDAP snapshots). */
 export const MAX_HR_BATCH = 1000;
@@ -59,8 +62,65 @@ function toChange(input: EmploymentStatusInput, field: string): EmploymentChange
   };
 }
 
-function changeModel(change: EmploymentChangeRecord & { current: boolean }) {
+/**
+ * How long an HR mutation whose result asks for `riskChange` waits for the re-scoring it
+ * triggers (a batch on the user's partition queue, behind the batches already there), ms.
+ */
+export const HR_RESCORE_WAIT_MS = 30_000;
+
+const RISK_CHANGE = 'EmploymentChange.riskChange';
+
+interface RiskReading {
+  score: number;
+  level: string;
+}
+
+type RiskReadings = Map<string, RiskReading>;
+
+/** The users' stored risk now (not the per-request loader: read before and after the change). */
+async function readRisk(ctx: ApiContext, users: readonly string[]): Promise<RiskReadings> {
+  const records = await ctx.services.repos.entities.usersByIds(users);
+  const found = new Map(records.map((r) => [r.id, r]));
+  return new Map(
+    users.map((user) => {
+      const score = typeof found.get(user)?.riskScore === 'number' ? (found.get(user)!.riskScore as number) : 0;
+      const level = found.get(user)?.riskLevel;
+      return [user, { score, level: storedRiskLevel(typeof level === 'string' ? level : null, score) }];
+    }),
+  );
+}
+
+/**
+ * Records the changes; when the result asks for `riskChange` (and the caller may read it),
+ * reads the users' risk first, waits for the re-scoring and reads it again.
+ */
+async function recordWithRisk(ctx: ApiContext, info: GraphQLResolveInfo, changes: EmploymentChangeInput[]) {
+  const wantsRisk = selectsField(info, 'riskChange') && mayCall(ctx.principal, RISK_CHANGE);
+  const users = [...new Set(changes.map((c) => c.userId))];
+  const before = wantsRisk ? await readRisk(ctx, users) : null;
+  const recorded = await ctx.services.repos.hr.recordEmploymentChanges(
+    changes,
+    ctx.principal.id,
+    ctx.services.clock(),
+    wantsRisk ? { awaitRescoreMs: HR_RESCORE_WAIT_MS } : undefined,
+  );
+  const applied = recorded.every((c) => c.rescored === true);
+  const after = before !== null && applied ? await readRisk(ctx, users) : null;
+  return recorded.map((change) => changeModel(change, before === null ? null : { before: before.get(change.userId)!, after: after?.get(change.userId) ?? null, applied }));
+}
+
+function changeModel(change: RecordedEmploymentChange, risk: { before: RiskReading; after: RiskReading | null; applied: boolean } | null = null) {
   return {
+    riskChange:
+      risk === null
+        ? null
+        : {
+            userId: change.userId,
+            before: risk.before,
+            after: risk.after,
+            applied: risk.applied,
+            delta: risk.after === null ? null : risk.after.score - risk.before.score,
+          },
     userId: change.userId,
     status: change.status,
     effectiveDate: toDate(change.effectiveDate),
@@ -86,9 +146,9 @@ export const hrResolvers: ResolverMap = {
       }),
     },
     setEmploymentStatus: {
-      resolve: async (_: unknown, args: { input: EmploymentStatusInput }, ctx: ApiContext) => {
-        const [change] = await ctx.services.repos.hr.recordEmploymentChanges([toChange(args.input, 'input')], ctx.principal.id, ctx.services.clock());
-        return changeModel(change!);
+      resolve: async (_: unknown, args: { input: EmploymentStatusInput }, ctx: ApiContext, info: GraphQLResolveInfo) => {
+        const [change] = await recordWithRisk(ctx, info, [toChange(args.input, 'input')]);
+        return change!;
       },
       audit: (args: { input: EmploymentStatusInput }) => ({
         target: args.input.userId,
@@ -100,11 +160,9 @@ export const hrResolvers: ResolverMap = {
       }),
     },
     setEmploymentStatuses: {
-      resolve: async (_: unknown, args: { inputs: EmploymentStatusInput[] }, ctx: ApiContext) => {
+      resolve: async (_: unknown, args: { inputs: EmploymentStatusInput[] }, ctx: ApiContext, info: GraphQLResolveInfo) => {
         checkBatch('inputs', args.inputs.length);
-        const changes = args.inputs.map((input, i) => toChange(input, `inputs[${i}]`));
-        const recorded = await ctx.services.repos.hr.recordEmploymentChanges(changes, ctx.principal.id, ctx.services.clock());
-        return recorded.map(changeModel);
+        return recordWithRisk(ctx, info, args.inputs.map((input, i) => toChange(input, `inputs[${i}]`)));
       },
       audit: (args: { inputs: EmploymentStatusInput[] }) => ({
         target: null,
@@ -114,5 +172,8 @@ export const hrResolvers: ResolverMap = {
         },
       }),
     },
+  },
+  EmploymentRiskChange: {
+    user: (parent: { userId: string }, _: unknown, ctx: ApiContext) => loadUser(ctx, parent.userId),
   },
 };

@@ -10,6 +10,7 @@ import { ingestResolvers } from './ingest.resolvers.ts';
 import { peerGroupResolvers } from './peer-group.resolvers.ts';
 import { riskResolvers } from './risk.resolvers.ts';
 import { riskDecisionResolvers } from './risk-decision.resolvers.ts';
+import { riskReplayResolvers } from './risk-replay.resolvers.ts';
 import { sessionResolvers } from './session.resolvers.ts';
 import { settingsResolvers } from './settings.resolvers.ts';
 
@@ -28,6 +29,7 @@ export function allResolvers(): ResolverMap {
     peerGroupResolvers,
     riskResolvers,
     riskDecisionResolvers,
+    riskReplayResolvers,
     sessionResolvers,
     settingsResolvers,
   ]) {

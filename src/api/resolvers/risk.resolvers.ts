@@ -9,6 +9,7 @@ import { Topic } from '../pubsub/topics.ts';
 import { RISK_LEVEL_ORDER, type RiskLevel, riskLevelOf } from '../risk-level.ts';
 import type { ResolverMap } from '../schema.ts';
 import { loadUser } from './helpers.ts';
+import { type NearInput, subscribeNear } from './scoped-subscription.ts';
 
 const leaderboardPosition = is.shape<{ score: number; id: string }>({ score: is.number, id: is.string });
 const snapshotPosition = is.shape<{ at: number; score: number; previousScore: number }>({ at: is.number, score: is.number, previousScore: is.number });
@@ -17,6 +18,7 @@ interface RiskChangeFilter {
   userId?: string | null;
   minScore?: number | null;
   minLevel?: RiskLevel | null;
+  near?: NearInput | null;
 }
 
 export function riskChangeMatches(filter: RiskChangeFilter | null | undefined, userKey: string | null) {
@@ -45,10 +47,10 @@ export const riskResolvers: ResolverMap = {
         if (minScore !== null && minScore !== undefined && (minScore < 0 || minScore > 100)) {
           throw badInput('filter.minScore', `must be between 0 and 100, got ${minScore}`);
         }
-        return ctx.services.pubsub.subscribe<RiskScoreChange>(Topic.RISK_SCORE_CHANGED, {
-          capacity: ctx.services.subscriberBuffer,
+        return subscribeNear<RiskScoreChange>(ctx, Topic.RISK_SCORE_CHANGED, {
           accept: riskChangeMatches(args.filter, userKey),
-          ...(ctx.onSlowConsumer ? { onOverflow: ctx.onSlowConsumer } : {}),
+          userOf: (change) => change.user,
+          near: args.filter?.near,
         });
       },
       resolve: (change: RiskScoreChange) => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectionReport, formatDetectionReport, parseLabelsCsv } from '../../../src/analytics/evaluation/detection-report.ts';
+import { detectionReport, formatDetectionReport, indicatorBreakdown, parseLabelsCsv, traceVisible } from '../../../src/analytics/evaluation/detection-report.ts';
+import { userDayKey } from '../../../src/analytics/evaluation/ranking-metrics.ts';
 
 /** The eval report on a hand-made ranking whose metrics are known. */
 const D = Date.UTC(2024, 2, 18);
@@ -43,8 +44,8 @@ describe('detectionReport', () => {
     expect(r.userDays.precisionAtK[2]).toBe(0.5);
     expect(r.goalRank).toBe(4);
     expect(r.scenarios).toEqual([
-      { scenario: 'exfil', attackers: [{ user: 'a1', peakRisk: 90, rank: 1, withinTwiceAttackers: true, alerted: true }] },
-      { scenario: 'travel', attackers: [{ user: 'a2', peakRisk: 60, rank: 3, withinTwiceAttackers: true, alerted: false }] },
+      { scenario: 'exfil', attackers: [{ user: 'a1', peakRisk: 90, rank: 1, withinTwiceAttackers: true, alerted: true }], ranks: [1], medianRank: 1, withinGoal: 1, visible: true },
+      { scenario: 'travel', attackers: [{ user: 'a2', peakRisk: 60, rank: 3, withinTwiceAttackers: true, alerted: false }], ranks: [3], medianRank: 3, withinGoal: 1, visible: true },
     ]);
     expect(r.allAttackersWithinGoal).toBe(true);
     expect(r.hardNegatives).toEqual([{ user: 'b1', scenario: 'benign:trip', peakRisk: 20, rank: 4, alerted: false }]);
@@ -65,5 +66,78 @@ describe('detectionReport', () => {
   it('rejects a labels file without the expected columns or with bad times, naming the line', () => {
     expect(() => parseLabelsCsv('who,what\nx,y\n')).toThrow(/missing column user/);
     expect(() => parseLabelsCsv('user,scenario,start,end\nx,y,yesterday,today\n')).toThrow(/line 2/);
+  });
+
+  it('takes every active user-day as a key when the active days are given, and drops labelled days without activity', () => {
+    // Active days: a1@18 (session 120), a1@19 (no session), n1@19 (95), n2@18 (no session), n2@19 (no session).
+    // a2@20 is labelled but has no activity at all: not a key.
+    const active = [userDayKey('a1', D), userDayKey('a1', D + DAY), userDayKey('n1', D + DAY), userDayKey('n2', D), userDayKey('n2', D + DAY)];
+    const r = detectionReport({ users, sessions: sessions.filter((x) => x.user !== 'a2'), alerts: [], attacks, benign: [], days: 3, activeUserDays: active }, [1, 2]);
+    expect(r.userDays.keys).toBe(5);
+    expect(r.userDays.positives).toBe(2); // a1@18, a1@19
+    // Ascending: three keys at 0 (a1@19 positive, n2@18, n2@19) share rank 2, n1@19 rank 4, a1@18 rank 5.
+    // AUC = (5 + 2 − 3) / (2 · 3) = 4/6.
+    expect(r.userDays.rocAuc).toBeCloseTo(4 / 6, 10);
+    expect(r.userDays.precisionAtK[1]).toBe(1);
+    expect(r.userDays.precisionAtK[2]).toBe(0.5);
+  });
+
+  it('adds up per indicator the points and firings on attackers\' side and everyone else\'s', () => {
+    const breakdown = indicatorBreakdown(
+      [
+        { user: 'a1', indicatorId: 'unusual-hour', value: 12.5 },
+        { user: 'a1', indicatorId: 'unusual-hour', value: 7.25 },
+        { user: 'n1', indicatorId: 'unusual-hour', value: 3 },
+        { user: 'n1', indicatorId: 'first-device', value: 40 },
+        { user: 'n2', indicatorId: 'first-device', value: 0 },
+      ],
+      [
+        { user: 'a1', indicatorId: 'unusual-hour', learning: false, count: 2 },
+        { user: 'a1', indicatorId: 'unusual-hour', learning: true, count: 5 },
+        { user: 'n1', indicatorId: 'unusual-hour', learning: false, count: 1 },
+        { user: 'n1', indicatorId: 'first-device', learning: false, count: 1 },
+        { user: 'n2', indicatorId: 'first-device', learning: false, count: 4 },
+      ],
+      new Set(['a1', 'a2']),
+    );
+    expect(breakdown).toEqual([
+      { indicatorId: 'first-device', attackerPoints: 0, otherPoints: 40, attackerFirings: 0, otherFirings: 5, learningFirings: 0, attackersHit: 0, othersHit: 2 },
+      { indicatorId: 'unusual-hour', attackerPoints: 19.75, otherPoints: 3, attackerFirings: 2, otherFirings: 1, learningFirings: 5, attackersHit: 1, othersHit: 1 },
+    ]);
+    const r = detectionReport({ users, sessions, alerts, attacks, benign, days: 10, contributions: [{ user: 'a2', indicatorId: 'x', value: 5 }], findings: [] });
+    expect(r.indicators).toEqual([{ indicatorId: 'x', attackerPoints: 5, otherPoints: 0, attackerFirings: 0, otherFirings: 0, learningFirings: 0, attackersHit: 0, othersHit: 0 }]);
+    expect(formatDetectionReport(r)).toMatch(/^x\s+5\.00\s+0\.00/m);
+  });
+
+  it('ranks only the attackers whose trace is in the activity files given, leaving the others out', () => {
+    const traced = parseLabelsCsv(
+      'user,scenario,start,end,traces\n' +
+        `a1,exfil,${new Date(D).toISOString()},${new Date(D + 60_000).toISOString()},device|http|ldap\n` +
+        `a2,travel,${new Date(D).toISOString()},${new Date(D + 60_000).toISOString()},logon|ldap\n`,
+    );
+    expect(traced[0]!.traces).toEqual(['device', 'http', 'ldap']);
+    expect(traceVisible(['device', 'ldap'], new Set(['logon', 'ldap']))).toBe(false); // a departure alone is no trace
+    expect(traceVisible(['logon', 'ldap'], new Set(['logon', 'ldap']))).toBe(true);
+    expect(traceVisible(undefined, new Set(['logon']))).toBe(true);
+    const r = detectionReport({ users, sessions, alerts, attacks: traced, benign: [], days: 10, files: new Set(['logon', 'ldap']) }, [1, 2]);
+    // a1 (peak 90) is invisible in logon + LDAP and leaves the universe: n1 70, a2 60, b1 20, n2 0.
+    expect(r.visible).not.toBeNull();
+    expect(r.visible!.invisible).toEqual(['a1']);
+    expect(r.visible!.attackers).toBe(1);
+    expect(r.visible!.users.keys).toBe(4);
+    expect(r.visible!.users.rocAuc).toBeCloseTo(2 / 3, 10);
+    expect(r.visible!.ranks).toEqual([{ user: 'a2', scenario: 'travel', rank: 2, withinGoal: true }]);
+    expect(r.visible!.goalRank).toBe(2);
+    expect(r.scenarios.map((x) => [x.scenario, x.visible, x.ranks, x.medianRank, x.withinGoal])).toEqual([
+      ['exfil', false, [1], 1, 1],
+      ['travel', true, [3], 3, 1],
+    ]);
+    // Without files (one ECS file holds everything), there is no visible ranking.
+    expect(detectionReport({ users, sessions, alerts, attacks: traced, benign: [], days: 10 }).visible).toBeNull();
+  });
+
+  it('reports all alerts per 100 users per day beside the false ones', () => {
+    const r = detectionReport({ users, sessions, alerts, attacks, benign, days: 10 });
+    expect(r.alertsPer100UsersPerDay).toBeCloseTo(4, 10); // 2 alerts / (5 users × 10 days) × 100
   });
 });

@@ -56,4 +56,14 @@ describe('alert decision', () => {
     const staying = decideAlerts({ userRisk: risk, previousUserRisk: 78 }, ENFORCEMENT_MODE.Enforcement, T0).raise;
     expect(staying).toEqual([]);
   });
+  it('ties a user alert to the top contributing session when the session in hand adds nothing to the risk', () => {
+    // An HR change re-weighs older sessions while a quiet session is processed.
+    const quiet = scoreSession({ userId: 'alice', sessionId: 's9' }, [], {}, emptyTriggerStats());
+    expect(quiet.score).toBe(0);
+    const risk = userRisk('alice', [{ sessionId: 's0', score: 60, endedAt: T0 }, { sessionId: 's1', score: 100, endedAt: T0 }, { sessionId: 's9', score: 0, endedAt: T0 }], T0);
+    const user = decideAlerts({ session: quiet, userRisk: risk, previousUserRisk: 10 }, ENFORCEMENT_MODE.Enforcement, T0).raise.find((c) => c.kind === ALERT_KIND.User)!;
+    expect(user.alert.session).toBe('s1');
+    expect(user.alert.id).toBe(alertId(ALERT_KIND.User, 'alice', 's1'));
+    expect(user.alert.reasons).toEqual(['user risk 79.81 (CRITICAL) from 2 recent session(s)']);
+  });
 });

@@ -20,6 +20,11 @@ describe('login risk decision', () => {
     expect(decideLogin(state(10), request)).toEqual({ decision: LOGIN_DECISION.ALLOW, riskScore: 10, reasons: ['user risk 10 (LOW)'] });
   });
 
+  it('states the user risk in its reason to two decimals, as the API shows scores', () => {
+    expect(70.1 + 29.54).not.toBe(99.64); // the float sum prints as 99.63999999999999
+    expect(decideLogin(state(70.1 + 29.54), request).reasons).toEqual(['user risk 99.64 (CRITICAL)']);
+  });
+
   it('steps up on an unknown device, IP and country: 0 + 20 + 10 + 25 = 55', () => {
     const d = decideLogin(state(0, undefined, emptyRecentContext()), request);
     expect(d).toEqual({ decision: LOGIN_DECISION.STEP_UP, riskScore: 55, reasons: ['unknown device WS-1', 'unknown IP 10.0.0.7', 'unusual country GB'] });

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ANALYTICS = fileURLToPath(new URL('../../../src/analytics/', import.meta.url));
-const FILES = ['fusion', 'evaluation'].flatMap((dir) => readdirSync(join(ANALYTICS, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(ANALYTICS, dir, f)));
+const FILES = ['fusion', 'evaluation', 'replay'].flatMap((dir) => readdirSync(join(ANALYTICS, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(ANALYTICS, dir, f)));
 
-describe('fusion and evaluation stay pure', () => {
+describe('fusion, evaluation and replay stay pure', () => {
   it('import no driver, queue, GraphQL, API, store, I/O, environment, clock or randomness', () => {
     expect(FILES.length).toBeGreaterThan(8);
     for (const path of FILES) {
