@@ -66,11 +66,17 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     if (opts.demo) {
+      process.stderr.write('riskgraph: loading the demo organisation if the graph is empty (60 people, five weeks: 177k events, a few minutes on a small machine)\n');
       const summary = await loadDemoData(server.runtime);
       if (summary === null) {
         process.stderr.write('riskgraph: the graph already holds data; demo not loaded\n');
       } else {
-        process.stderr.write(`riskgraph: demo organisation loaded: ${JSON.stringify(summary)}\n`);
+        const { alerted, ...ingested } = summary;
+        process.stderr.write(`riskgraph: demo organisation loaded: ${JSON.stringify(ingested)}\n`);
+        process.stderr.write(
+          `riskgraph: demo: ${alerted.users} users with ${alerted.alerts} explained alerts (${alerted.withHistory} with a risk history); open the console's alert feed\n`,
+        );
+        // The groups the API shows: built once more on all of the data.
         const groups = await server.runtime.peerGroups.jobs.runNow({ wait: true });
         process.stderr.write(`riskgraph: peer groups built: ${JSON.stringify(groups)}\n`);
       }
@@ -139,9 +145,8 @@ program
   .option('--benign <file>', 'hard-negative labels CSV (same columns); default <labels>.benign.csv when present')
   .addOption(new Option('-f, --format <format>', 'input format').choices([...INPUT_FORMATS]).default('ecs'))
   .option('--out <file>', 'JSON report file', 'eval-results.json')
-  .option('--peer-groups-at <fraction>', 'share of the time span after which peer groups are built', parseFraction, 0.3)
   .option('--wipe', 'allow emptying the database NEO4J_URI points at')
-  .action(async (opts: { events: string[]; labels: string; benign?: string; format: InputFormat; out: string; peerGroupsAt: number; wipe?: boolean }) => {
+  .action(async (opts: { events: string[]; labels: string; benign?: string; format: InputFormat; out: string; wipe?: boolean }) => {
     const config = loadConfig(process.env);
     const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
     for (const file of [...opts.events, opts.labels]) statSync(file);
@@ -155,7 +160,6 @@ program
       format: opts.format,
       labels: opts.labels,
       ...(benign === undefined ? {} : { benign }),
-      peerGroupsAt: opts.peerGroupsAt,
       wipe: opts.wipe === true,
       onProgress: (message) => process.stderr.write(`riskgraph eval: ${message}\n`),
     });
@@ -227,12 +231,6 @@ function parseInstant(value: string): number {
     throw new InvalidArgumentError('expected an ISO-8601 instant with Z or an offset');
   }
   return ms;
-}
-
-function parseFraction(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a fraction between 0 and 1');
-  return n;
 }
 
 function parsePositive(value: string): number {

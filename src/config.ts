@@ -55,6 +55,8 @@ const envSchema = z.object({
   RISKGRAPH_MAX_BODY_MB: intFrom(1, 100_000).default(1024),
   RISKGRAPH_JOB_LOCK_SECONDS: intFrom(2, 3600).default(60),
   RISKGRAPH_PEER_GROUPS_EVERY_MINUTES: intFrom(1, 7 * 24 * 60).default(24 * 60),
+  RISKGRAPH_PEER_GROUPS_DATA_DAYS: intFrom(0, 365).default(7),
+  RISKGRAPH_PEER_GROUPS_USER_GROWTH_PERCENT: intFrom(0, 10_000).default(20),
   RISKGRAPH_MODE: z.enum(['learning', 'enforcement']).default('enforcement'),
   RISKGRAPH_INDICATORS_FILE: z.string().min(1).optional(),
   RISKGRAPH_INTERNAL_DOMAINS: z
@@ -122,6 +124,10 @@ export interface Config {
   peerGroups: {
     /** How often the peer groups are rebuilt from the graph, ms. */
     everyMs: number;
+    /** Rebuilt during ingestion when the data time enters a new window of this length, ms (0: off). */
+    dataWindowMs: number;
+    /** ... or the users in the graph have grown by this fraction since the last such rebuild (0: off). */
+    userGrowth: number;
   };
   analysis: {
     /** The mode until an administrator sets one through the API. */
@@ -186,7 +192,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxMs: e.RISKGRAPH_SESSION_MAX_HOURS * 3_600_000,
     },
     http: { maxBodyBytes: e.RISKGRAPH_MAX_BODY_MB * 1024 * 1024 },
-    peerGroups: { everyMs: e.RISKGRAPH_PEER_GROUPS_EVERY_MINUTES * 60_000 },
+    peerGroups: {
+      everyMs: e.RISKGRAPH_PEER_GROUPS_EVERY_MINUTES * 60_000,
+      dataWindowMs: e.RISKGRAPH_PEER_GROUPS_DATA_DAYS * 86_400_000,
+      userGrowth: e.RISKGRAPH_PEER_GROUPS_USER_GROWTH_PERCENT / 100,
+    },
     analysis: {
       defaultMode: e.RISKGRAPH_MODE,
       indicatorsFile: e.RISKGRAPH_INDICATORS_FILE === undefined ? undefined : path.resolve(e.RISKGRAPH_INDICATORS_FILE),

@@ -3,9 +3,9 @@
  * pipeline, then ranks users and user-days by the risk the product gave them and reports
  * the detection metrics (analytics/evaluation/detection-report.ts).
  *
- * Like a deployment, it builds the peer groups once a baseline exists: the events before
- * `peerGroupsAt` (a fraction of the dataset's time span) go in first, the peer groups are
- * computed from the graph, then the rest follows.
+ * Like a deployment, with no step of its own: the dataset goes in as one import, and the peer
+ * groups are rebuilt as its data time moves on (jobs/peer-group-freshness.ts), so it is scored
+ * against peers the way a backfill through `riskgraph serve` is.
  */
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -33,8 +33,6 @@ export interface EvalOptions {
   labels: string;
   /** Hard-negative labels; optional. */
   benign?: string;
-  /** Fraction of the time span after which the peer groups are built. Default 0.3. */
-  peerGroupsAt?: number;
   /** When NEO4J_URI points at a server: its database is emptied first only with this. */
   wipe?: boolean;
   onProgress?: (message: string) => void;
@@ -67,14 +65,11 @@ export async function runEvaluation(config: Config, log: Logger, options: EvalOp
     if (tempDir === null) await wipe(runtime);
     const started = Date.now();
     const span = await timeSpan(options);
-    const split = span.min + (span.max - span.min) * (options.peerGroupsAt ?? 0.3);
-    progress(`dataset ${new Date(span.min).toISOString()} … ${new Date(span.max).toISOString()}; peer groups after ${new Date(split).toISOString()}`);
-    const first = await runtime.ingest.ingest(filtered(options, (ts) => ts < split, true), { source: 'eval', wait: true });
-    progress(`baseline ingested: ${JSON.stringify(first)}`);
-    const groups = await runtime.peerGroups.jobs.runNow({ wait: true });
-    progress(`peer groups built: ${JSON.stringify(groups)}`);
-    const second = await runtime.ingest.ingest(filtered(options, (ts) => ts >= split, false), { source: 'eval', wait: true });
-    progress(`rest ingested: ${JSON.stringify(second)}`);
+    progress(`dataset ${new Date(span.min).toISOString()} … ${new Date(span.max).toISOString()}`);
+    const summary = await runtime.ingest.ingest(items(options), { source: 'eval', wait: true });
+    progress(`ingested: ${JSON.stringify(summary)}`);
+    const build = await runtime.peerGroups.repository.activeBuild();
+    progress(`peer groups in use: ${build === null ? 'none' : `${build.groups} groups of ${build.users} users (build ${build.id})`}`);
 
     const repo = new Neo4jEvaluationRepository(runtime.executor);
     const [users, sessions, alerts, counts, contributions] = await Promise.all([
@@ -105,7 +100,7 @@ export async function runEvaluation(config: Config, log: Logger, options: EvalOp
     for (const [id, set] of usersPer) indicators[id]!.users = set.size;
     return {
       report,
-      ingest: { events: first.accepted + second.accepted, deadLetters: first.deadLetters, seconds: (Date.now() - started) / 1000 },
+      ingest: { events: summary.accepted, deadLetters: summary.deadLetters, seconds: (Date.now() - started) / 1000 },
       indicators,
     };
   } finally {
@@ -155,12 +150,4 @@ function filesGiven(options: EvalOptions): Set<string> | undefined {
     if (kind !== undefined) kinds.add(kind);
   }
   return kinds;
-}
-
-async function* filtered(options: EvalOptions, keep: (ts: number) => boolean, withDead: boolean): AsyncIterable<ParsedItem> {
-  for await (const item of items(options)) {
-    if (item.kind === 'dead') {
-      if (withDead) yield item;
-    } else if (keep(item.event.ts)) yield item;
-  }
 }

@@ -31,6 +31,9 @@ import { IngestQueues } from './queue/ingest.queue.ts';
 import { ImportTracker } from './queue/import-tracker.ts';
 import { PipelineWorkers } from './queue/pipeline.worker.ts';
 import { PeerGroupJobs } from './jobs/peer-groups.job.ts';
+import { PeerGroupFreshness } from './jobs/peer-group-freshness.ts';
+import { policyEnabled } from './analytics/peer-groups/rebuild-policy.ts';
+import { Neo4jPeerGroupTriggerRepository } from './store/peer-group-trigger.repository.ts';
 import { Neo4jPeerGroupRepository } from './store/peer-group.repository.ts';
 import { Neo4jAlertRepository } from './store/alert.repository.ts';
 import { Neo4jApiKeyRepository } from './store/api-key.repository.ts';
@@ -94,6 +97,11 @@ export interface RuntimeOptions {
 
 /** At start-up, employment changes that fell due this far back are (re)applied. */
 const HR_DUE_LOOKBACK_MS = 7 * 86_400_000;
+
+/** A rebuild for user growth needs at least this many new users (beside the configured share). */
+const PEER_GROUP_MIN_NEW_USERS = 10;
+/** ... and a day of data time since the last rebuild. */
+const PEER_GROUP_GROWTH_GAP_MS = 86_400_000;
 
 /** How often idle sessions are swept in a running server, ms. */
 const SWEEP_EVERY_MS = 60_000;
@@ -197,11 +205,32 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       alerts: { sessionThreshold: config.analysis.alerts.sessionPoints, userThreshold: config.analysis.alerts.userRisk },
     });
     closers.push(() => analysis.close());
+    const peerGroupRepository = new Neo4jPeerGroupRepository(executor);
+    const peerGroupJobs = new PeerGroupJobs({
+      connection,
+      deps: { repository: peerGroupRepository, log },
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(() => peerGroupJobs.close());
+    await peerGroupJobs.init();
+    // Peer groups follow the data's time as well as the daily schedule: a backfill is scored
+    // against groups rebuilt as its data moves on, like live traffic.
+    const peerGroupPolicy = { windowMs: config.peerGroups.dataWindowMs, userGrowth: config.peerGroups.userGrowth, minNewUsers: PEER_GROUP_MIN_NEW_USERS, growthGapMs: PEER_GROUP_GROWTH_GAP_MS };
+    const freshness = policyEnabled(peerGroupPolicy)
+      ? new PeerGroupFreshness({
+          repository: new Neo4jPeerGroupTriggerRepository(executor),
+          jobs: peerGroupJobs,
+          policy: peerGroupPolicy,
+          onGroupsChanged: () => analysis.peerGroupsChanged(),
+          log,
+        })
+      : null;
     const pipeline = new PipelineService({
       repository: ingestRepository,
       dedup,
       sessions: config.sessions,
       analysis,
+      gate: freshness,
       // Before the batch's alerts, so every API instance refreshes the subscription scopes
       // (filter.near) the new edges touch before it filters those alerts.
       onTopologyChanged: async (change) => {
@@ -221,6 +250,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       dedup,
       deadLetters,
       batchSize: config.queue.batchSize,
+      batchWindowMs: config.peerGroups.dataWindowMs,
       ...(options.clock ? { clock: options.clock } : {}),
     });
 
@@ -258,14 +288,6 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     }
     if (options.scheduleSweeps) await queues.scheduleSweeps(SWEEP_EVERY_MS);
 
-    const peerGroupRepository = new Neo4jPeerGroupRepository(executor);
-    const peerGroupJobs = new PeerGroupJobs({
-      connection,
-      deps: { repository: peerGroupRepository, log },
-      ...(options.clock ? { clock: options.clock } : {}),
-    });
-    closers.push(() => peerGroupJobs.close());
-    await peerGroupJobs.init();
     if (options.workers) peerGroupJobs.start();
     if (options.scheduleSweeps) await peerGroupJobs.schedule(config.peerGroups.everyMs);
 

@@ -94,6 +94,8 @@ export class AnalysisStage {
   #closedSinceRefit = 0;
   #statsChanged = false;
   #statsSavedAt = 0;
+  /** Incremented when the peer groups are rebuilt: a batch prepared before keeps its context to itself. */
+  #contextEpoch = 0;
   /** Per peer group: entity key → members who accessed it (a peer-group rebuild makes new group ids). */
   readonly #groupAccess: TtlCache<string, Promise<ReadonlyMap<string, number>>>;
   /** Per peer group: the members' typical session values, refreshed every 10 minutes. */
@@ -158,6 +160,18 @@ export class AnalysisStage {
     return out;
   }
 
+  /**
+   * The peer groups were rebuilt (new group ids, members and summaries): the cached user
+   * contexts (which name each user's group) and group summaries are dropped, so the next batch
+   * reads the new groups instead of waiting out the context TTL.
+   */
+  peerGroupsChanged(): void {
+    this.#contextEpoch += 1;
+    this.#contexts.clear();
+    this.#groupAccess.clear();
+    this.#groupFeatures.clear();
+  }
+
   async prepare(
     partition: number,
     unit: BatchReader,
@@ -167,6 +181,7 @@ export class AnalysisStage {
     options: { checkpoint: boolean; rescore?: { users: readonly string[]; reason: string; batchId: string; since: number } },
     t: StageTimings = new StageTimings(),
   ): Promise<PreparedAnalysis> {
+    const epoch = this.#contextEpoch;
     const [seen, stats, settings] = await Promise.all([this.#sources(), this.#triggerStats(), this.#o.settings.current()]);
     const cache = this.#cache.get(partition) ?? new Map<string, UserAnalysis>();
     const userSet = new Set<string>();
@@ -333,7 +348,8 @@ export class AnalysisStage {
         }
         for (const s of newSources) this.#seenSources?.add(s as DataSource);
         // The context as the batch left it (HR records in the stream applied), read when it was.
-        for (const [user, ctx] of contexts) this.#contexts.set(user, ctx, contextAt.get(user));
+        // Not when the peer groups were rebuilt meanwhile: those contexts name the old groups.
+        if (epoch === this.#contextEpoch) for (const [user, ctx] of contexts) this.#contexts.set(user, ctx, contextAt.get(user));
         // Malware the batch's own events reported is on record now (merge-device-facts).
         const known = this.#malware.get('all');
         if (known !== undefined && malware.size > 0) {

@@ -7,6 +7,7 @@ import { partitionOf, partitionOfEvent } from '../queue/partition.ts';
 import type { DeadLetterRepository } from '../store/dead-letter.repository.ts';
 import type { BatchResult, Dedup } from './pipeline.service.ts';
 import { StageTimings } from '../perf/stage-timings.ts';
+import { dataWindow } from '../analytics/peer-groups/rebuild-policy.ts';
 
 /** The JSON summary every path in answers with. Counts are of events. */
 export interface IngestSummary {
@@ -58,6 +59,7 @@ export class IngestService {
   readonly #dedup: Dedup;
   readonly #deadLetters: DeadLetterRepository;
   readonly #batchSize: number;
+  readonly #windowMs: number;
   readonly #clock: () => number;
   readonly #tracker: ImportTracker | null;
   readonly #storeIdentity: (() => Promise<string>) | null;
@@ -71,12 +73,19 @@ export class IngestService {
     dedup: Dedup;
     deadLetters: DeadLetterRepository;
     batchSize: number;
+    /**
+     * A batch never spans two data-time windows of this length (epoch-aligned), so that work
+     * keyed to the data's time (the peer-group rebuilds, jobs/peer-group-freshness.ts) falls
+     * between batches of a backfill. 0: batches are cut by size only.
+     */
+    batchWindowMs?: number;
     clock?: () => number;
   }) {
     this.#queues = deps.queues;
     this.#dedup = deps.dedup;
     this.#deadLetters = deps.deadLetters;
     this.#batchSize = deps.batchSize;
+    this.#windowMs = deps.batchWindowMs ?? 0;
     this.#clock = deps.clock ?? Date.now;
     this.#tracker = deps.tracker ?? null;
     this.#storeIdentity = deps.storeIdentity ?? null;
@@ -129,6 +138,8 @@ export class IngestService {
     const started = this.#clock();
     const partitions = this.#queues.partitions;
     const buffers: NormalizedEvent[][] = Array.from({ length: partitions }, () => []);
+    /** The latest data-time window of each partition's buffered events. */
+    const windows: number[] = Array.from({ length: partitions }, () => -Infinity);
     const chains: Array<Promise<void>> = Array.from({ length: partitions }, () => Promise.resolve());
     const jobs: Array<{ partition: number; job: Job }> = [];
     const touched = new Set<number>();
@@ -172,6 +183,13 @@ export class IngestService {
       }
       seen += 1;
       const partition = partitionOfEvent(item.event, partitions);
+      const window = dataWindow(item.event.ts, this.#windowMs);
+      // An event of a later window starts a new batch (one of an earlier one, out of order, does not).
+      if (window > windows[partition]! && buffers[partition]!.length > 0) {
+        void flush(partition).catch(() => {});
+        while (pending.size >= MAX_PENDING_FLUSHES) await Promise.race(pending);
+      }
+      if (window > windows[partition]!) windows[partition] = window;
       const buffer = buffers[partition]!;
       buffer.push(item.event);
       if (buffer.length >= this.#batchSize) {

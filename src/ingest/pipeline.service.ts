@@ -28,6 +28,15 @@ export interface Dedup {
   markSeen(partition: number, events: readonly Pick<NormalizedEvent, 'id' | 'ts'>[]): Promise<void>;
 }
 
+/**
+ * Work keyed to the data's time that must happen between a partition's batches: run before a
+ * batch of events is computed, i.e. after the partition's previous batch committed (the peer
+ * groups following the data, jobs/peer-group-freshness.ts). It may wait; it never fails a batch.
+ */
+export interface BatchGate {
+  beforeBatch(events: ReadonlyArray<Pick<NormalizedEvent, 'ts'>>): Promise<void>;
+}
+
 const EMPTY_AGGREGATE: BatchAggregate = Object.freeze({ users: [], access: [], hr: [], deviceFacts: [] });
 
 /** A partition whose cursor keeps moving under this process (another writes it) is retried by the queue. */
@@ -80,6 +89,7 @@ export class PipelineService implements BatchProcessor {
   readonly #cursor = new Map<number, string | null>();
   readonly #writes = new Serial();
   readonly #analysis: AnalysisStage | null;
+  readonly #gate: BatchGate | null;
   readonly #onTopologyChanged: ((change: TopologyChange) => Promise<void>) | null;
 
   constructor(deps: {
@@ -88,6 +98,8 @@ export class PipelineService implements BatchProcessor {
     sessions: SessionizerOptions;
     /** The analytics step; without it the pipeline only builds the graph and sessions. */
     analysis?: AnalysisStage | null;
+    /** Checked before each batch of events (peer-group rebuilds that follow the data time). */
+    gate?: BatchGate | null;
     /**
      * Told after a batch that created or removed ACCESSED or REPORTS_TO edges commits, before
      * the batch's alerts and risk changes are delivered (subscription scopes refresh first).
@@ -98,6 +110,7 @@ export class PipelineService implements BatchProcessor {
   }) {
     this.#onTopologyChanged = deps.onTopologyChanged ?? null;
     this.#analysis = deps.analysis ?? null;
+    this.#gate = deps.gate ?? null;
     this.#repository = deps.repository;
     this.#dedup = deps.dedup;
     this.#options = deps.sessions;
@@ -109,6 +122,7 @@ export class PipelineService implements BatchProcessor {
     let fresh: NormalizedEvent[] = [];
     let findings = 0;
     let alerts = 0;
+    if (this.#gate !== null && this.#analysis !== null) await t.time('peer-groups:gate', () => this.#gate!.beforeBatch(events));
     const outcome = await this.#commit(partition, batchId, t, async (state, reader) => {
       // Filtered again on a recompute: the memory follows the graph's identity.
       fresh = (await t.time('dedup:filter', () => this.#dedup.filterUnseen(partition, events))).sort((a, b) => a.ts - b.ts);

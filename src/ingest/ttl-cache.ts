@@ -36,6 +36,11 @@ export class TtlCache<K, V> {
     }
   }
 
+  /** Drops every entry (what they copied changed everywhere at once, e.g. a peer-group rebuild). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** When the key's value was read (undefined: not held). */
   readAt(key: K): number | undefined {
     return this.#entries.get(key)?.at;

@@ -114,7 +114,10 @@ export const PeerGroupQueue = Object.freeze({
 });
 
 export interface PeerGroupJobData {
-  trigger: 'schedule' | 'on-demand';
+  /** 'data': asked for by ingestion as the data time or the user count moved on (jobs/peer-group-freshness.ts). */
+  trigger: 'schedule' | 'on-demand' | 'data';
+  /** Why ingestion asked for it ('data-time', 'user-growth'). */
+  reason?: string;
 }
 
 const KEEP_COMPLETED = { age: 3600 };
@@ -181,6 +184,23 @@ export class PeerGroupJobs {
     return waitForJob<RecomputeResult>(this.#queue, job.id!, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), maxIntervalMs: 500 });
   }
 
+  /**
+   * Queues the rebuild ingestion asked for, under its own job id (adding the same id twice
+   * queues one job). Retried once on failure; the result is kept an hour for workers waiting on it.
+   */
+  async requestDataBuild(jobId: string, reason: string): Promise<void> {
+    await this.#queue.add(
+      PeerGroupQueue.JOB,
+      { trigger: 'data', reason },
+      { jobId, attempts: 2, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
+    );
+  }
+
+  /** Waits for a job of this queue to finish (its result), or throws when it failed, vanished or took longer than `timeoutMs`. */
+  async waitFor(jobId: string, timeoutMs: number): Promise<RecomputeResult> {
+    return waitForJob<RecomputeResult>(this.#queue, jobId, { timeoutMs, maxIntervalMs: 250 });
+  }
+
   async #armRunNow(): Promise<Job<PeerGroupJobData, RecomputeResult>> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await this.#queue.getJob(PeerGroupQueue.RUN_NOW_ID);
@@ -212,7 +232,7 @@ export class PeerGroupJobs {
     this.#worker = new Worker<PeerGroupJobData, RecomputeResult>(
       PeerGroupQueue.NAME,
       async (job) => {
-        this.#deps.log.info({ job: job.id, trigger: job.data.trigger }, 'recomputing peer groups');
+        this.#deps.log.info({ job: job.id, trigger: job.data.trigger, reason: job.data.reason }, 'recomputing peer groups');
         return recomputePeerGroups(this.#deps, this.#clock());
       },
       {

@@ -16,6 +16,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string }> = Obje
   { version: 5, name: '005-scoring-reads' },
   { version: 6, name: '006-context-inputs' },
   { version: 7, name: '007-store-identity' },
+  { version: 8, name: '008-peer-group-trigger' },
 ]);
 
 export function splitStatements(text: string): string[] {

@@ -38,7 +38,7 @@ async function startDemo(dataDir: string): Promise<Demo> {
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const ready = await new Promise<{ consoleUrl: string; token: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo was not loaded within 300 s:\n${out}`)), 300_000);
+    const timer = setTimeout(() => reject(new Error(`the demo was not loaded within 600 s:\n${out}`)), 300_000);
     const look = () => {
       const consoleUrl = /analyst console at (http:\/\/\S+)/.exec(out)?.[1];
       const token = /this run's admin token is (\S+)/.exec(out)?.[1];
@@ -72,7 +72,7 @@ describe('the analyst console on the demo organisation (riskgraph serve --demo)'
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('signs in with the printed token and follows the top alert to its explanation and events', { timeout: 420_000 }, async () => {
+  it('signs in with the printed token and follows the top alert to its explanation and events', { timeout: 780_000 }, async () => {
     demo = await startDemo(dataDir);
     expect(demo.consoleUrl).toMatch(/\/console\/$/);
     browser = await launchBrowser();

@@ -21,7 +21,9 @@ describe('peer groups on real Neo4j and Redis', () => {
   let departments: Map<string, string>;
 
   beforeAll(async () => {
-    runtime = await testRuntime({ workers: true });
+    // The builds here are the test's own, at explicit times (T1, T2): no rebuild of the
+    // pipeline's while the data goes in (test/e2e/peer-group-backfill.test.ts covers those).
+    runtime = await testRuntime({ workers: true }, { RISKGRAPH_PEER_GROUPS_DATA_DAYS: '0', RISKGRAPH_PEER_GROUPS_USER_GROWTH_PERCENT: '0' });
     const chunks: Buffer[] = [];
     const dataset = await generateDataset({ users: 40, days: 5, seed: 9, serviceAccounts: 1 }, { write: (c) => void chunks.push(c) });
     departments = new Map(dataset.organisation.users.filter((u) => u.kind === 'human').map((u) => [u.id, u.department]));
