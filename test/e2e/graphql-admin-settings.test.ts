@@ -328,7 +328,7 @@ describe('GraphQL analysis settings', () => {
       code: 'CONFIG_INVALID',
       details: {
         problems: [
-          "disabledFamilies: unknown family 'spam' (families: access, peer-group, time, location, volume, authentication, lateral-movement, threat-intel, dga, account, hr)",
+          "disabledFamilies: unknown family 'spam' (families: access, peer-group, time, location, volume, authentication, lateral-movement, threat-intel, dga, account, hr, privileged)",
           'indicators.unusual-hour.anchorScore: 400 is not a number from 0 to 100',
           'indicators.nope: no such indicator',
         ],
