@@ -37,29 +37,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { buildAccessGraph } from './fixtures/access-graph.ts';
+import { round, summarise } from './fixtures/latency.ts';
 
 const DAY = 86_400_000;
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function round(value: number, digits = 2): number {
-  return Number(value.toFixed(digits));
-}
-
-function summarise(values: number[], digits = 2) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50), digits),
-    p95: round(percentile(sorted, 95), digits),
-    p99: round(percentile(sorted, 99), digits),
-    max: round(sorted.at(-1) ?? Number.NaN, digits),
-  };
-}
 
 /** An epoch time in ms with sub-millisecond resolution, comparable across threads. */
 const preciseNow = () => performance.timeOrigin + performance.now();

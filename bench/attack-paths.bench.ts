@@ -22,24 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAccessGraph } from './fixtures/access-graph.ts';
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-
-function summarise(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? Number.NaN),
-  };
-}
+import { round, summarise } from './fixtures/latency.ts';
 
 interface Answer {
   data?: { attackPaths?: { estimatedExpansions: number; paths: Array<{ cost: number; length: number }> } };
@@ -193,8 +176,8 @@ async function main(): Promise<void> {
         expansions.push(answer.data.attackPaths.estimatedExpansions);
       }
       if (errors > 0) log(`  ${errors} failed queries, e.g. ${firstError}`);
-      const mean = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-      return { queries: latencies.length, errors, latencyMs: summarise(latencies), averagePaths: mean(returned), averageEstimatedExpansions: mean(expansions) };
+      const mean = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), 1);
+      return { queries: latencies.length, errors, latencyMs: summarise(latencies, 1), averagePaths: mean(returned), averageEstimatedExpansions: mean(expansions) };
     };
     const randomUser = () => fixture.userId(Math.floor(random() * users));
     (globalThis as { gc?: () => void }).gc?.();
@@ -221,8 +204,8 @@ async function main(): Promise<void> {
         accessedEdges: fixture.counts.accessed,
         departments,
         assets: fixture.assets,
-        seconds: round(fixture.seconds),
-        peerGroups: { groups: outcome.groups, memberships: outcome.memberships, stampedEdges: outcome.peerShareEdges, seconds: round(groupSeconds) },
+        seconds: round(fixture.seconds, 1),
+        peerGroups: { groups: outcome.groups, memberships: outcome.memberships, stampedEdges: outcome.peerShareEdges, seconds: round(groupSeconds, 1) },
         criticalAssets: critical,
       },
       maxHops,
@@ -235,7 +218,7 @@ async function main(): Promise<void> {
     await server.close();
     if (!values.keep) rmSync(work, { recursive: true, force: true });
   }
-  result.totalSeconds = round((performance.now() - started) / 1000);
+  result.totalSeconds = round((performance.now() - started) / 1000, 1);
   const out = path.join(import.meta.dirname, 'results', 'attack-paths.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
