@@ -173,20 +173,8 @@ interface RawPath {
   cost: number;
   risk: number | null;
   nodes: Array<{ type: PathNodeType; entity: PathNodeRecord['props'] }>;
-  hops: Array<{
-    relationship: AttackPathHopRecord['relationship'];
-    fromType: PathNodeType;
-    fromKey: string;
-    toType: PathNodeType;
-    toKey: string;
-    actor: string | null;
-    count: number | null;
-    lastSeen: number | null;
-    peerShare: number | null;
-    degree: number | null;
-    staleness: number | null;
-    cost: number;
-  }>;
+  /** A hop as the statement returns it: its ends as type and key columns. */
+  hops: Array<Omit<AttackPathHopRecord, 'from' | 'to'> & { fromType: PathNodeType; fromKey: string; toType: PathNodeType; toKey: string }>;
 }
 
 function toRecord(row: RawPath): AttackPathRecord {

@@ -16,10 +16,10 @@ import {
   type DaySummary,
   isWeekend,
   localHour,
-  MIN_DAYS_FOR_HOURS,
   offPattern,
-  OWN_HOURS_ALPHA,
-  weekendPValue,
+  outsideOwnHours,
+  summariseDay,
+  weekendIsOff,
 } from '../profiles/activity.profile.ts';
 import { isStart } from '../profiles/user-profile.ts';
 import type { HrStatus, Resolved, SessionContext } from './context.ts';
@@ -179,12 +179,6 @@ export const activityAfterTermination = defineEventIndicator<HrEvidence>({
 
 export type DepartureRiseEvidence = Evidence<Extract<Baseline, { kind: 'day-activity' }>>;
 
-function popcount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m !== 0; m &= m - 1) n++;
-  return n;
-}
-
 /**
  * The weeks before a departure. HR often learns of a departure after the fact — CERT's LDAP
  * snapshots reveal it only when a later month lacks the user — so the activity that matters
@@ -217,8 +211,7 @@ export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
     } else if (departing === null || !isStart(e, ctx.opensSession)) return [];
     const view = activityAt(ctx.profile.activity, e.ts, tz);
     const hourNow = localHour(e.ts, tz);
-    const bandNow = view.hourDays[(hourNow + 23) % 24]! + view.hourDays[hourNow]! + view.hourDays[(hourNow + 1) % 24]!;
-    const offNow = view.activeDays >= MIN_DAYS_FOR_HOURS && (bandNow + 0.1) / (view.activeDays + 1) <= OWN_HOURS_ALPHA;
+    const offNow = outsideOwnHours(view.hourDays, view.activeDays, hourNow);
     // At most twice a day: at its first start, and at its first start outside the user's own hours.
     if (!hrRecord && view.today.starts > 0 && (view.today.offMask !== 0 || !offNow)) return [];
     const windowLength = param(self, 'windowDays');
@@ -227,15 +220,15 @@ export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
     const before: DaySummary[] = [];
     for (const d of view.history) (d[0] >= from ? recent : before).push(d);
     const t = view.today;
-    const weekendIsOff = view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
+    const weekendOff = weekendIsOff(view);
     if (!hrRecord) {
       // Today so far, with this start: off-pattern when it is outside the user's own hours.
       recent.push([t.day, t.starts + 1, offNow ? 1 : 0, t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
     } else if (t.starts > 0 || t.usb > 0) {
-      recent.push([t.day, t.starts, popcount(t.offMask), t.hosts.length, t.usb, isWeekend(t.day) ? 1 : 0]);
+      recent.push(summariseDay(t));
     }
-    const offBase = before.filter((d) => offPattern(d, weekendIsOff)).length;
-    const offRecent = recent.filter((d) => offPattern(d, weekendIsOff)).length;
+    const offBase = before.filter((d) => offPattern(d, weekendOff)).length;
+    const offRecent = recent.filter((d) => offPattern(d, weekendOff)).length;
     const usbBase = before.filter((d) => d[4] > 0).length;
     const usbRecent = recent.filter((d) => d[4] > 0).length;
     const n = recent.length;

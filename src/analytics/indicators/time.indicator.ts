@@ -13,10 +13,9 @@ import {
   type DaySummary,
   isWeekend,
   localHour,
-  MIN_DAYS_FOR_HOURS,
   offPattern,
   outsideOwnHours,
-  OWN_HOURS_ALPHA,
+  weekendIsOff,
   weekendPValue,
 } from '../profiles/activity.profile.ts';
 import { DAY_MS } from '../profiles/forward-decay.ts';
@@ -257,8 +256,7 @@ export const weekendWork = defineEventIndicator<DayActivityEvidence>({
  * or it is a weekend and they rarely work weekends.
  */
 function offPatternStart(view: ActivityView, hour: number): { offHours: boolean; weekend: boolean; weekendIsOff: boolean } {
-  const weekendIsOff = view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
-  return { offHours: outsideOwnHours(view.hourDays, view.activeDays, hour), weekend: isWeekend(view.today.day), weekendIsOff };
+  return { offHours: outsideOwnHours(view.hourDays, view.activeDays, hour), weekend: isWeekend(view.today.day), weekendIsOff: weekendIsOff(view) };
 }
 
 export const afterHoursOnset = defineEventIndicator<DayActivityEvidence>({

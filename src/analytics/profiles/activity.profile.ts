@@ -106,7 +106,13 @@ export function weekendPValue(weekendDays: number, activeDays: number): number {
   return (weekendDays + BAND_PRIOR) / (activeDays + 1);
 }
 
-function summarise(d: ActivityDay): DaySummary {
+/** Whether the user rarely works weekends, so that a weekend day is outside their pattern. */
+export function weekendIsOff(view: { activeDays: number; weekendDays: number }): boolean {
+  return view.activeDays >= MIN_DAYS_FOR_HOURS && weekendPValue(view.weekendDays, view.activeDays) <= OWN_HOURS_ALPHA;
+}
+
+/** A day as the history keeps it. */
+export function summariseDay(d: ActivityDay): DaySummary {
   return [d.day, d.starts, popcount(d.offMask), d.hosts.length, d.usb, isWeekend(d.day) ? 1 : 0];
 }
 
@@ -147,7 +153,7 @@ function fold(a: ActivityProfile): void {
     a.activeDays /= 2;
     a.weekendDays /= 2;
   }
-  a.history.push(summarise(c));
+  a.history.push(summariseDay(c));
   if (a.history.length > MAX_HISTORY_DAYS) a.history.shift();
   a.current = null;
 }
