@@ -110,13 +110,17 @@ export function routineProfile(options: { user?: string; weeks?: number } = {}):
   return profile;
 }
 
-let cached: string | null = null;
+/** A profile built once by `build` and handed out as a fresh copy each call (indicators' tests mutate profiles). */
+export function builtOnce(build: () => UserProfile): () => UserProfile {
+  let cached: string | null = null;
+  return () => {
+    if (cached === null) cached = JSON.stringify(serialize(build()));
+    return deserialize(JSON.parse(cached));
+  };
+}
 
 /** A fresh copy of the six-week routine profile (built once, cloned per use). */
-export function alice(): UserProfile {
-  if (cached === null) cached = JSON.stringify(serialize(routineProfile()));
-  return deserialize(JSON.parse(cached));
-}
+export const alice = builtOnce(routineProfile);
 
 
 /** An event-level context around `event` for `profile` (alice's routine by default). */

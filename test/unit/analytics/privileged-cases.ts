@@ -14,7 +14,6 @@
 import { entityKey } from '../../../src/analytics/entities.ts';
 import type { PeerGroupSummary, SessionContext } from '../../../src/analytics/indicators/context.ts';
 import type { NormalizedEvent } from '../../../src/events/event.ts';
-import { deserialize, serialize } from '../../../src/analytics/profiles/profile.codec.ts';
 import {
   createUserProfile,
   observeEvent,
@@ -22,7 +21,7 @@ import {
   takeSessionFeatures,
   type UserProfile,
 } from '../../../src/analytics/profiles/user-profile.ts';
-import { ALL_SOURCES, DAY, event, eventContext, HOUR, INTERNAL_DOMAINS, MIN, T0, T1 } from './fixtures.ts';
+import { ALL_SOURCES, builtOnce, DAY, event, eventContext, HOUR, INTERNAL_DOMAINS, MIN, T0, T1 } from './fixtures.ts';
 import type { IndicatorCases } from './indicator-cases.ts';
 
 const ROUTINE_COMMANDS = ['systemctl status postgresql', 'df -h', 'sudo -i', 'tail -n 100 /var/log/postgresql/main.log'] as const;
@@ -57,12 +56,8 @@ function buildAdmin(): UserProfile {
   return profile;
 }
 
-let cached: string | null = null;
 /** A fresh copy of rhale's six-week profile. */
-export function admin(): UserProfile {
-  if (cached === null) cached = JSON.stringify(serialize(buildAdmin()));
-  return deserialize(JSON.parse(cached));
-}
+export const admin = builtOnce(buildAdmin);
 
 export function adminPeers(overrides: Partial<PeerGroupSummary> = {}): PeerGroupSummary {
   return {
