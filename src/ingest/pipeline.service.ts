@@ -372,9 +372,14 @@ function countClosed(sessions: ReadonlyArray<{ status: string }>): number {
 /** The edges a batch may have created or removed: its accesses and its HR records' managers. */
 export function topologyChange(write: BatchWrite): TopologyChange {
   const edges = new Map<string, { user: string; type: 'User' | EntityType; key: string }>();
-  for (const access of write.aggregate.access) edges.set(`${access.user}\u0000${access.type}:${access.id}`, { user: access.user, type: access.type, key: access.id });
+  const tooMany = { at: write.now, edges: null };
+  for (const access of write.aggregate.access) {
+    edges.set(`${access.user}\u0000${access.type}:${access.id}`, { user: access.user, type: access.type, key: access.id });
+    if (edges.size > MAX_ANNOUNCED_EDGES) return tooMany; // a bulk batch: no need to list the rest
+  }
   for (const hr of write.aggregate.hr) {
     if (hr.manager) edges.set(`${hr.userId}\u0000User:${hr.manager}`, { user: hr.userId, type: 'User', key: hr.manager });
+    if (edges.size > MAX_ANNOUNCED_EDGES) return tooMany;
   }
-  return { at: write.now, edges: edges.size > MAX_ANNOUNCED_EDGES ? null : [...edges.values()] };
+  return { at: write.now, edges: [...edges.values()] };
 }
