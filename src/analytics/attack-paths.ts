@@ -98,3 +98,19 @@ export function estimateExpansions(degrees: ExpansionDegrees, maxHops: number): 
   }
   return Math.round(total);
 }
+
+/**
+ * The least cost of any path of L hops from a start of `fromType` to an asset, for L = 0 to
+ * `maxHops` (index L): what lets the LEAST_UNUSUAL search skip a path length outright once it
+ * holds enough cheaper paths (attack-paths-cheapest-*.cypher). The graph it searches is
+ * bipartite but for one relationship: ACCESSED joins a user to a device, application or asset,
+ * MEMBER_OF a user to a peer group, and only REPORTS_TO joins two users. So every hop but a
+ * REPORTS_TO one crosses between users and the rest, and a path from a user to an asset
+ * (one side to the other) crosses an odd number of times, from a device (the same side) an
+ * even number: a path whose length has the other parity holds at least one REPORTS_TO hop,
+ * which costs `reportsTo`, and every other hop costs at least 0. (0 when nothing is forced.)
+ */
+export function pathLowerBounds(fromType: 'User' | 'Device', maxHops: number, weights: AttackPathWeights = ATTACK_PATH_WEIGHTS): number[] {
+  const crossings = fromType === 'User' ? 1 : 0;
+  return Array.from({ length: maxHops + 1 }, (_, hops) => (hops > 0 && hops % 2 !== crossings ? weights.reportsTo : 0));
+}

@@ -7,6 +7,7 @@ import {
   type AttackPathWeights,
   type ExpansionDegrees,
   estimateExpansions,
+  pathLowerBounds,
 } from '../analytics/attack-paths.ts';
 import { DomainError, ErrorCode } from '../errors.ts';
 import { cypher } from './cypher.ts';
@@ -18,9 +19,12 @@ import { type Neo4jExecutor, runIn } from './executor.ts';
  * cheapest (or riskiest) simple paths from a user or device to a named asset or to the critical
  * assets, with each hop's statistics and cost. One read transaction with a timeout runs three
  * statements: the targets and the active peer-group build; the degree sums that say how much the
- * search would read (refused over the limit, before it runs); the search itself, composed of
- * attack-paths-head, attack-paths-within-N (N = maxHops: a path bound cannot be a parameter)
- * and attack-paths-rank.
+ * search would read (refused over the limit, before it runs); the search itself. Ranked by risk,
+ * or within 2 hops, the search is exhaustive: attack-paths-head, attack-paths-within-N (N =
+ * maxHops: a path bound cannot be a parameter) and attack-paths-rank. Ranked LEAST_UNUSUAL over
+ * 3 hops or more it is bounded by cost, with the same answer: attack-paths-cheapest-head (the
+ * paths of up to 3 hops, whose worst cost bounds the rest), attack-paths-cheapest-exactly-L
+ * for each longer length L up to maxHops, and attack-paths-rank.
  */
 export interface AttackPathQuery {
   from: { type: 'User' | 'Device'; id: string };
@@ -87,7 +91,7 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
   readonly #executor: Neo4jExecutor;
   readonly #limits: AttackPathLimits;
   readonly #weights: AttackPathWeights;
-  readonly #statements = new Map<number, string>();
+  readonly #statements = new Map<string, string>();
 
   constructor(executor: Neo4jExecutor, options: { limits?: Partial<AttackPathLimits>; weights?: AttackPathWeights } = {}) {
     this.#executor = executor;
@@ -128,13 +132,14 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
           );
         }
         if (targets.length === 0) return { targets, estimatedExpansions, paths: [] };
-        const rows = await runIn<RawPath>(tx, this.#statement(query.maxHops), {
+        const rows = await runIn<RawPath>(tx, this.#statement(query.maxHops, query.rankBy), {
           ...source,
           targets,
           first: query.first,
           rankBy: query.rankBy,
           now: query.now,
           peerBuild: target?.peerBuild ?? null,
+          lowerBounds: pathLowerBounds(query.from.type, query.maxHops, this.#weights),
           weights: {
             unknownPeerShare: this.#weights.unknownPeerShare,
             staleMs: this.#weights.staleDays * 86_400_000,
@@ -157,13 +162,18 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
     }
   }
 
-  #statement(maxHops: number): string {
-    let text = this.#statements.get(maxHops);
+  #statement(maxHops: number, rankBy: AttackPathRanking): string {
+    const bounded = rankBy === 'LEAST_UNUSUAL' && maxHops >= 3;
+    const key = `${bounded ? 'cheapest' : 'all'}:${maxHops}`;
+    let text = this.#statements.get(key);
     if (text === undefined) {
       if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 6) throw new Error(`no attack-path statement for ${maxHops} hops`);
-      // Three static files joined: nothing from the request is spliced into the text.
-      text = [cypher('attack-paths-head'), cypher(`attack-paths-within-${maxHops}`), cypher('attack-paths-rank')].join('\n');
-      this.#statements.set(maxHops, text);
+      // Static files joined: nothing from the request is spliced into the text.
+      const parts = bounded
+        ? [cypher('attack-paths-cheapest-head'), ...Array.from({ length: maxHops - 3 }, (_, i) => cypher(`attack-paths-cheapest-exactly-${i + 4}`))]
+        : [cypher('attack-paths-head'), cypher(`attack-paths-within-${maxHops}`)];
+      text = [...parts, cypher('attack-paths-rank')].join('\n');
+      this.#statements.set(key, text);
     }
     return text;
   }

@@ -12,7 +12,7 @@
 // and for the paths kept.
 // (See attack-paths-head.cypher for the whole statement's inputs and outputs.)
 }
-WITH p, nodes(p) AS ns, relationships(p) AS rs
+WITH ns, rs
 WHERE all(i IN range(1, size(ns) - 1) WHERE NOT ns[i] IN ns[0..i])
   AND all(n IN ns WHERE NOT n:PeerGroup OR n.active = true)
 WITH ns, rs, [r IN rs | CASE type(r)

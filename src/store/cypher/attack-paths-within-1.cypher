@@ -2,4 +2,4 @@
 // (See attack-paths-head.cypher for the whole statement's inputs and outputs.)
   MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(t:Asset)
   WHERE t.id IN $targets
-  RETURN p
+  RETURN nodes(p) AS ns, relationships(p) AS rs

@@ -5,14 +5,14 @@
 // (See attack-paths-head.cypher for the whole statement's inputs and outputs.)
   MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(t:Asset)
   WHERE t.id IN $targets
-  RETURN p
+  RETURN nodes(p) AS ns, relationships(p) AS rs
   UNION ALL
   MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-()-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(t:Asset)
   WHERE t.id IN $targets
-  RETURN p
+  RETURN nodes(p) AS ns, relationships(p) AS rs
   UNION ALL
   MATCH (t:Asset) WHERE t.id IN $targets
   MATCH p = (s)-[:ACCESSED|REPORTS_TO|MEMBER_OF]-()-[:ACCESSED|REPORTS_TO|MEMBER_OF]-(m)
             (()-[:ACCESSED|REPORTS_TO|MEMBER_OF]-()){1,4} (t)
   USING JOIN ON m
-  RETURN p
+  RETURN nodes(p) AS ns, relationships(p) AS rs

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateExpansions } from '../../../src/analytics/attack-paths.ts';
+import { estimateExpansions, pathLowerBounds } from '../../../src/analytics/attack-paths.ts';
 
 describe('the attack-path expansion estimate', () => {
   // The start has 100 relationships whose other ends have 40,000; the target 500, whose other
@@ -22,5 +22,20 @@ describe('the attack-path expansion estimate', () => {
 
   it('estimates nothing beyond the targets when they have no relationships', () => {
     expect(estimateExpansions({ start1: 3, start2: 9, target1: 0, target2: 0 }, 6)).toBe(12);
+  });
+});
+
+describe('the least cost of an attack path of each length', () => {
+  // Only REPORTS_TO joins two users; every other hop goes between a user and a non-user.
+  it('from a user to an asset, forces a REPORTS_TO hop into every even length', () => {
+    expect(pathLowerBounds('User', 6)).toEqual([0, 0, 1, 0, 1, 0, 1]);
+  });
+
+  it('from a device to an asset, into every odd length', () => {
+    expect(pathLowerBounds('Device', 5)).toEqual([0, 1, 0, 1, 0, 1]);
+  });
+
+  it('prices the forced hop by the REPORTS_TO weight', () => {
+    expect(pathLowerBounds('User', 4, { unknownPeerShare: 0.5, staleDays: 90, reportsTo: 0.25, peerBase: 0.5 })).toEqual([0, 0, 0.25, 0, 0.25]);
   });
 });
