@@ -22,9 +22,11 @@ import { type Neo4jExecutor, runIn } from './executor.ts';
  * search would read (refused over the limit, before it runs); the search itself. Ranked by risk,
  * or within 2 hops, the search is exhaustive: attack-paths-head, attack-paths-within-N (N =
  * maxHops: a path bound cannot be a parameter) and attack-paths-rank. Ranked LEAST_UNUSUAL over
- * 3 hops or more it is bounded by cost, with the same answer: attack-paths-cheapest-head (the
- * paths of up to 3 hops, whose worst cost bounds the rest), attack-paths-cheapest-exactly-L
- * for each longer length L up to maxHops, and attack-paths-rank.
+ * 3 hops or more it is bounded by cost, with the same answer, in up to two statements: the
+ * paths of up to 3 hops (attack-paths-cheapest-head), then, only when a longer path could cost
+ * less than the worst of them (pathLowerBounds), the longer paths under that cost
+ * (attack-paths-longer-head, attack-paths-cheapest-exactly-L for L = 4…maxHops); each ends in
+ * attack-paths-cheapest-tail and attack-paths-rank.
  */
 export interface AttackPathQuery {
   from: { type: 'User' | 'Device'; id: string };
@@ -132,21 +134,33 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
           );
         }
         if (targets.length === 0) return { targets, estimatedExpansions, paths: [] };
-        const rows = await runIn<RawPath>(tx, this.#statement(query.maxHops, query.rankBy), {
+        const params = {
           ...source,
           targets,
           first: query.first,
           rankBy: query.rankBy,
           now: query.now,
           peerBuild: target?.peerBuild ?? null,
-          lowerBounds: pathLowerBounds(query.from.type, query.maxHops, this.#weights),
           weights: {
             unknownPeerShare: this.#weights.unknownPeerShare,
             staleMs: this.#weights.staleDays * 86_400_000,
             reportsTo: this.#weights.reportsTo,
             peerBase: this.#weights.peerBase,
           },
-        });
+        };
+        if (query.rankBy !== 'LEAST_UNUSUAL' || query.maxHops < 3) {
+          const rows = await runIn<RawPath>(tx, this.#statement('all', query.maxHops), params);
+          return { targets, estimatedExpansions, paths: rows.map(toRecord) };
+        }
+        const short = await runIn<RawPath>(tx, this.#statement('short', 3), params);
+        // A longer path enters the answer only by costing less than the worst short one kept.
+        const bound = short.length < query.first ? null : short[query.first - 1]!.cost;
+        const lowerBounds = pathLowerBounds(query.from.type, query.maxHops, this.#weights);
+        const longerMayEnter = lowerBounds.some((least, hops) => hops > 3 && (bound === null || least < bound));
+        const longer = longerMayEnter ? await runIn<RawPath>(tx, this.#statement('longer', query.maxHops), { ...params, bound, lowerBounds }) : [];
+        // Both lists come ranked; a short and a longer path never tie on (cost, length), so a
+        // stable sort on those two merges them in the order one statement would have given.
+        const rows = [...short, ...longer].sort((a, b) => a.cost - b.cost || a.hops.length - b.hops.length).slice(0, query.first);
         return { targets, estimatedExpansions, paths: rows.map(toRecord) };
       }, { timeout: limits.timeoutMs });
     } catch (error) {
@@ -162,16 +176,22 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
     }
   }
 
-  #statement(maxHops: number, rankBy: AttackPathRanking): string {
-    const bounded = rankBy === 'LEAST_UNUSUAL' && maxHops >= 3;
-    const key = `${bounded ? 'cheapest' : 'all'}:${maxHops}`;
+  #statement(kind: 'all' | 'short' | 'longer', maxHops: number): string {
+    const key = `${kind}:${maxHops}`;
     let text = this.#statements.get(key);
     if (text === undefined) {
       if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 6) throw new Error(`no attack-path statement for ${maxHops} hops`);
       // Static files joined: nothing from the request is spliced into the text.
-      const parts = bounded
-        ? [cypher('attack-paths-cheapest-head'), ...Array.from({ length: maxHops - 3 }, (_, i) => cypher(`attack-paths-cheapest-exactly-${i + 4}`))]
-        : [cypher('attack-paths-head'), cypher(`attack-paths-within-${maxHops}`)];
+      const parts =
+        kind === 'all'
+          ? [cypher('attack-paths-head'), cypher(`attack-paths-within-${maxHops}`)]
+          : kind === 'short'
+            ? [cypher('attack-paths-cheapest-head'), cypher('attack-paths-cheapest-tail')]
+            : [
+                cypher('attack-paths-longer-head'),
+                ...Array.from({ length: maxHops - 3 }, (_, i) => cypher(`attack-paths-cheapest-exactly-${i + 4}`)),
+                cypher('attack-paths-cheapest-tail'),
+              ];
       text = [...parts, cypher('attack-paths-rank')].join('\n');
       this.#statements.set(key, text);
     }
