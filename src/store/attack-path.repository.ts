@@ -76,7 +76,7 @@ export interface AttackPathRecord {
 export interface AttackPathResult {
   /** The assets searched for, most critical first with toCriticalAssets. */
   targets: string[];
-  /** Relationships the search was estimated to read. */
+  /** Relationships a search of every path would read, estimated (the cost-bounded search reads fewer). */
   estimatedExpansions: number;
   paths: AttackPathRecord[];
 }

@@ -1,6 +1,8 @@
-// Attack paths, part 3 of 3: keep simple paths (through active peer groups), cost each hop, rank,
-// then explain the paths kept. Hop cost (≥ 0; the higher, the more unusual the hop for the user
-// whose behaviour it is: the user end of ACCESSED and MEMBER_OF, the user left on REPORTS_TO):
+// Attack paths, the last part (after attack-paths-within-N, or attack-paths-cheapest-tail; rows
+// ns, rs: a candidate path's nodes and relationships): keep simple paths (through active peer
+// groups), cost each hop, rank, then explain the paths kept. Hop cost (≥ 0; the higher, the more
+// unusual the hop for the user whose behaviour it is: the user end of ACCESSED and MEMBER_OF, the
+// user left on REPORTS_TO):
 //   ACCESSED   1/(1 + count)                      the user has rarely made this access
 //            + (1 − peer share)                   few of the user's peers make it ($weights.unknownPeerShare
 //                                                 stands in when the active peer-group build has not stamped it)
