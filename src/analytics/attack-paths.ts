@@ -102,7 +102,8 @@ export function estimateExpansions(degrees: ExpansionDegrees, maxHops: number): 
 /**
  * The least cost of any path of L hops from a start of `fromType` to an asset, for L = 0 to
  * `maxHops` (index L): what lets the LEAST_UNUSUAL search skip a path length outright once it
- * holds enough cheaper paths (attack-paths-cheapest-*.cypher). The graph it searches is
+ * holds enough cheaper paths (attack-paths-longer-head.cypher, which adds the cheapest first and
+ * last hops to it). The graph it searches is
  * bipartite but for one relationship: ACCESSED joins a user to a device, application or asset,
  * MEMBER_OF a user to a peer group, and only REPORTS_TO joins two users. So every hop but a
  * REPORTS_TO one crosses between users and the rest, and a path from a user to an asset

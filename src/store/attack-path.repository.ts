@@ -3,7 +3,7 @@ import {
   ATTACK_PATH_LIMITS,
   ATTACK_PATH_WEIGHTS,
   type AttackPathLimits,
-  type AttackPathRanking,
+  AttackPathRanking,
   type AttackPathWeights,
   type ExpansionDegrees,
   estimateExpansions,
@@ -18,8 +18,8 @@ import { type Neo4jExecutor, runIn } from './executor.ts';
  * Behaviour-weighted attack paths (see analytics/attack-paths.ts for the cost of a hop): the
  * cheapest (or riskiest) simple paths from a user or device to a named asset or to the critical
  * assets, with each hop's statistics and cost. One read transaction with a timeout runs three
- * statements: the targets and the active peer-group build; the degree sums that say how much the
- * search would read (refused over the limit, before it runs); the search itself. Ranked by risk,
+ * or four statements: the targets and the active peer-group build; the degree sums that say how
+ * much the search would read (refused over the limit, before it runs); the search itself. Ranked by risk,
  * or within 2 hops, the search is exhaustive: attack-paths-head, attack-paths-within-N (N =
  * maxHops: a path bound cannot be a parameter) and attack-paths-rank. Ranked LEAST_UNUSUAL over
  * 3 hops or more it is bounded by cost, with the same answer, in up to two statements: the
@@ -148,7 +148,7 @@ export class Neo4jAttackPathRepository implements AttackPathRepository {
             peerBase: this.#weights.peerBase,
           },
         };
-        if (query.rankBy !== 'LEAST_UNUSUAL' || query.maxHops < 3) {
+        if (query.rankBy !== AttackPathRanking.LEAST_UNUSUAL || query.maxHops < 3) {
           const rows = await runIn<RawPath>(tx, this.#statement('all', query.maxHops), params);
           return { targets, estimatedExpansions, paths: rows.map(toRecord) };
         }
