@@ -55,6 +55,9 @@ export interface RecomputeResult {
   readMs: number;
   computeMs: number;
   writeMs: number;
+  /** The write's parts, ms, and the group-entity rows it wrote. */
+  writePhasesMs: { groups: number; members: number; entities: number; activate: number } | null;
+  entityRows: number;
 }
 
 /** What a build's follow-up did. */
@@ -115,6 +118,8 @@ export async function recomputePeerGroups(deps: PeerGroupJobDeps, now: number): 
     readMs: Math.round(read - started),
     computeMs: Math.round(computed - read),
     writeMs: Math.round(written - computed),
+    writePhasesMs: outcome.phasesMs ?? null,
+    entityRows: outcome.entityRows,
   };
   if (build.behaviour.reason !== null) deps.log.info({ reason: build.behaviour.reason }, 'no behaviour peer groups formed');
   deps.log.info(result, outcome.activated ? 'peer groups recomputed' : 'peer-group build discarded: a newer one is active');

@@ -101,6 +101,8 @@ export interface ReplaceOutcome {
   groups: number;
   memberships: number;
   entityRows: number;
+  /** Wall-clock milliseconds of each write: groups, memberships, group-entity rows, the swap. */
+  phasesMs?: { groups: number; members: number; entities: number; activate: number };
 }
 
 /** One page of a build's peer-share stamping. */
@@ -220,23 +222,35 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
       },
     });
     const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0 };
+    const phasesMs = { groups: 0, members: 0, entities: 0, activate: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof typeof phasesMs) => {
+      const at = performance.now();
+      phasesMs[phase] = Math.round(at - mark);
+      mark = at;
+    };
+    outcome.phasesMs = phasesMs;
     try {
       for (const batch of chunks(build.groups, this.#limits.groupBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-groups'), { rows: batch.map((g) => groupProps(g, idOf(g), buildId)) });
         outcome.groups += batch.length;
       }
+      lap('groups');
       const members = build.groups.flatMap((g) => g.members.map((m) => ({ group: idOf(g), user: m.user, degree: m.degree, rank: m.rank })));
       for (const batch of chunks(members, this.#limits.rowBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-members'), { rows: batch });
         outcome.memberships += batch.length;
       }
+      lap('members');
       const entities = build.groups.flatMap((g) => g.entities.map((e) => ({ group: idOf(g), type: e.type, id: e.id, members: e.members })));
       for (const batch of chunks(entities, this.#limits.rowBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-entity-members'), { rows: batch });
         outcome.entityRows += batch.length;
       }
+      lap('entities');
       const [activated] = await this.#executor.query<{ activated: boolean }>('WRITE', cypher('peer-groups-activate'), { buildId, now });
       outcome.activated = activated?.activated === true;
+      lap('activate');
     } catch (error) {
       await this.#deleteBuild(buildId).catch(() => {});
       throw error;
