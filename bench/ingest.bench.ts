@@ -70,6 +70,7 @@ let batches = 0;
 let nodeCpu: NodeJS.CpuUsage;
 let neo4jCpuSeconds: number | null = null;
 let memory: Record<string, unknown> = {};
+let peerGroupBuilds: Awaited<ReturnType<typeof buildProfile>> | null = null;
 try {
   const neo4jBefore = processCpuSeconds(runtime.neo4jPid);
   const childrenBefore = children.map((c) => processCpuSeconds(c.pid ?? null) ?? 0);
@@ -91,6 +92,7 @@ try {
     workerProcessRssMB: children.map((c) => processRssMB(c.pid ?? null)),
     cachedUsers: runtime.pipeline.analysis?.cachedUsers() ?? 0,
   };
+  peerGroupBuilds = await buildProfile();
   const childSeconds = children.reduce((sum, c, i) => sum + (processCpuSeconds(c.pid ?? null) ?? 0) - childrenBefore[i]!, 0);
   nodeCpu = { user: nodeCpu.user + childSeconds * 1e6, system: nodeCpu.system };
   const neo4jAfter = processCpuSeconds(runtime.neo4jPid);
@@ -124,6 +126,7 @@ const result = {
   batches,
   memory,
   stages: breakdown(stages, e2eSeconds),
+  peerGroupBuilds,
   targets: { endToEndEventsPerSecond: 100_000, ratio: 0.3 },
 };
 const out = path.join(import.meta.dirname, 'results', values.out);
@@ -135,6 +138,7 @@ process.stdout.write(
       .map(([stage, o]) => `  ${stage.padEnd(28)} ${String(o.ms).padStart(10)} ms ${String(o.share).padStart(7)} %  ${o.microsPerEvent} µs/event${'rows' in o ? `  ${o.rows} rows, ${o.microsPerRow} µs/row` : ''}`)
       .join('\n') +
     `\nmemory      ${JSON.stringify(result.memory)}` +
+    `\npeer groups ${JSON.stringify(result.peerGroupBuilds)}` +
     `\ncpu         node ${result.cpu.nodeSeconds} s (${result.cpu.nodeMicrosPerEvent} µs/event), neo4j ${result.cpu.neo4jSeconds ?? '?'} s (${result.cpu.neo4jMicrosPerEvent ?? '?'} µs/event)\n` +
   `parse-only  ${result.parseOnly.eventsPerSecond.toLocaleString('en')} events/s\n` +
     `end-to-end  ${result.endToEnd.eventsPerSecond.toLocaleString('en')} events/s\n` +
@@ -159,6 +163,32 @@ async function startWorkers(n: number): Promise<ChildProcess[]> {
       });
     }),
   );
+}
+
+/**
+ * The data-time peer-group rebuilds of the run, from their job results: how long the awaited
+ * build's phases took (the gate waits for these), and the follow-ups that stamp the peer shares
+ * after it (the gate does not wait for these; one still running when the run ends is not counted).
+ */
+async function buildProfile() {
+  const { builds, finishes } = await runtime.peerGroups.jobs.recentResults();
+  const sum = <T>(items: T[], f: (item: T) => number) => items.reduce((total, item) => total + f(item), 0);
+  return {
+    builds: builds.length,
+    readMs: sum(builds, (b) => b.readMs),
+    computeMs: sum(builds, (b) => b.computeMs),
+    writeMs: sum(builds, (b) => b.writeMs),
+    writePhasesMs: Object.fromEntries(
+      (['groups', 'members', 'entities', 'activate'] as const).map((phase) => [phase, sum(builds, (b) => b.writePhasesMs?.[phase] ?? 0)]),
+    ),
+    memberships: sum(builds, (b) => b.memberships),
+    entityRows: sum(builds, (b) => b.entityRows),
+    followUps: finishes.length,
+    superseded: finishes.filter((f) => f.superseded).length,
+    stampedEdges: sum(finishes, (f) => f.peerShareEdges),
+    stampMs: sum(finishes, (f) => f.stampMs),
+    sweepMs: sum(finishes, (f) => f.sweepMs),
+  };
 }
 
 /** Per stage: total ms, share of the wall time, µs per accepted event; largest first. */

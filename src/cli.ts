@@ -26,6 +26,8 @@ import { formatDetectionReport } from './analytics/evaluation/detection-report.t
  * flight (bounded by the driver's retry time) and the closers; idle it takes about a second.
  */
 const DRAIN_DEADLINE_MS = 30_000;
+/** How long `riskgraph peer-groups` waits for a build's peer-share stamping, ms (1M edges took about 3 minutes here). */
+const PEER_SHARE_WAIT_MS = 30 * 60_000;
 
 const program = new Command()
   .name('riskgraph')
@@ -198,7 +200,10 @@ program
     const runtime = await createRuntime(config, log, { workers: true });
     try {
       const result = await runtime.peerGroups.jobs.runNow({ wait: true });
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      // And its follow-up (the peer shares attack paths read, the old build's deletion), which
+      // a waiting import does not wait for but a rebuild asked for by hand should see done.
+      const followUp = result.activated ? await runtime.peerGroups.jobs.waitForFinish(result.buildId, PEER_SHARE_WAIT_MS) : null;
+      process.stdout.write(`${JSON.stringify({ ...result, followUp })}\n`);
     } finally {
       await runtime.close();
     }

@@ -25,8 +25,11 @@ import type { Neo4jExecutor } from './executor.ts';
  * holds ten thousand users' memberships); one small transaction then swaps the `active` flags
  * of the old and new groups; the old build is deleted afterwards in batches. Readers follow
  * active groups only, so they see the old grouping or the new one, never a mix or a half-written
- * build. A build that fails or loses to a newer one is deleted, or, if its process died, swept
- * by the next successful build.
+ * build. A build that fails or loses to a newer one is deleted at once. What readers of the new
+ * grouping do not need follows the swap, outside it (`stampPeerShares`, `sweepStaleBuilds`: the
+ * peer-group job's follow-up, which the backfill gate does not wait for): stamping the members'
+ * ACCESSED edges with their peer share, and deleting the replaced build and any abandoned ones
+ * (a build whose process died while writing is swept by the next build's follow-up).
  */
 
 /** A PeerGroup node as stored (its summary lists are read separately). */
@@ -98,17 +101,32 @@ export interface ReplaceOutcome {
   groups: number;
   memberships: number;
   entityRows: number;
-  /** Builds deleted after the swap (the previous one, and any abandoned ones). */
-  deletedBuilds: string[];
-  /** ACCESSED edges stamped with their user's peer share at this build (attack-path hop costs). */
-  peerShareEdges: number;
+  /** Wall-clock milliseconds of each write: groups, memberships, group-entity rows, the swap. */
+  phasesMs?: { groups: number; members: number; entities: number; activate: number };
+}
+
+/** One page of a build's peer-share stamping. */
+export interface PeerSharePage {
+  /** Users in the page (0: past the last user). */
+  users: number;
+  /** The page's last user key, where the next page starts; null when the page was empty. */
+  last: string | null;
+  /** ACCESSED edges stamped (edges already carrying this build's stamp are skipped). */
+  edges: number;
 }
 
 export interface PeerGroupRepository {
   /** A page of users, in id order, after `after` ('' for the first page). */
   readProfiles(after: string, limit: number): Promise<UserAccessProfile[]>;
-  /** Writes the build beside the groups in use, swaps it in, deletes what it replaced. */
+  /** Writes the build beside the groups in use and swaps it in (or deletes it when a newer build is active). */
   replaceGroups(buildId: string, build: PeerGroupBuild, now: number): Promise<ReplaceOutcome>;
+  /**
+   * Stamps the ACCESSED edges of the users after `after` (at most `limit` of them, in key order)
+   * with their peer share in `buildId`; null, writing nothing, when that build is not the active one.
+   */
+  stampPeerShares(buildId: string, after: string, limit: number, now: number): Promise<PeerSharePage | null>;
+  /** Deletes the builds no longer in use (replaced ones, abandoned ones); their ids, oldest first. */
+  sweepStaleBuilds(): Promise<string[]>;
   /** The active groups a user is in. */
   groupsOfUser(userId: string): Promise<UserPeerGroup[]>;
   /** The active groups, optionally of one kind. */
@@ -123,11 +141,9 @@ export interface PeerGroupWriteLimits {
   groupBatch: number;
   rowBatch: number;
   deleteBatch: number;
-  /** Users whose ACCESSED edges one peer-share stamping transaction writes (about 100 edges each). */
-  stampBatch: number;
 }
 
-const DEFAULT_LIMITS: PeerGroupWriteLimits = Object.freeze({ groupBatch: 500, rowBatch: 5000, deleteBatch: 10_000, stampBatch: 500 });
+const DEFAULT_LIMITS: PeerGroupWriteLimits = Object.freeze({ groupBatch: 500, rowBatch: 5000, deleteBatch: 10_000 });
 
 /** Every user's profile, page by page (pages of `pageSize` users, in id order). */
 export async function* profilePages(repository: PeerGroupRepository, pageSize = 1000): AsyncGenerator<UserAccessProfile[]> {
@@ -205,47 +221,53 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
         groups: build.groups.length,
       },
     });
-    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0, deletedBuilds: [], peerShareEdges: 0 };
+    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0 };
+    const phasesMs = { groups: 0, members: 0, entities: 0, activate: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof typeof phasesMs) => {
+      const at = performance.now();
+      phasesMs[phase] = Math.round(at - mark);
+      mark = at;
+    };
+    outcome.phasesMs = phasesMs;
     try {
       for (const batch of chunks(build.groups, this.#limits.groupBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-groups'), { rows: batch.map((g) => groupProps(g, idOf(g), buildId)) });
         outcome.groups += batch.length;
       }
+      lap('groups');
       const members = build.groups.flatMap((g) => g.members.map((m) => ({ group: idOf(g), user: m.user, degree: m.degree, rank: m.rank })));
       for (const batch of chunks(members, this.#limits.rowBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-members'), { rows: batch });
         outcome.memberships += batch.length;
       }
+      lap('members');
       const entities = build.groups.flatMap((g) => g.entities.map((e) => ({ group: idOf(g), type: e.type, id: e.id, members: e.members })));
       for (const batch of chunks(entities, this.#limits.rowBatch)) {
         await this.#executor.query('WRITE', cypher('peer-groups-insert-entity-members'), { rows: batch });
         outcome.entityRows += batch.length;
       }
+      lap('entities');
       const [activated] = await this.#executor.query<{ activated: boolean }>('WRITE', cypher('peer-groups-activate'), { buildId, now });
       outcome.activated = activated?.activated === true;
+      lap('activate');
     } catch (error) {
       await this.#deleteBuild(buildId).catch(() => {});
       throw error;
     }
-    if (!outcome.activated) {
-      await this.#deleteBuild(buildId);
-      return outcome;
-    }
-    // The peer share of each member's accesses, read off the edge by attack-path searches. After
-    // the swap, in batches of users (each its own transaction); edges stamped by the previous
-    // build count as unknown to the searches from the swap on, so a half-done stamping is never
-    // mixed with the old one.
-    const users = [...new Set(build.groups.flatMap((g) => g.members.filter((m) => m.rank === 1).map((m) => m.user)))].sort();
-    for (const batch of chunks(users, this.#limits.stampBatch)) {
-      const [stamped] = await this.#executor.query<{ edges: number }>('WRITE', cypher('peer-share-stamp'), { users: batch, buildId });
-      outcome.peerShareEdges += stamped?.edges ?? 0;
-    }
-    const stale = await this.#executor.query<{ id: string }>('READ', cypher('peer-groups-stale-builds'));
-    for (const { id } of stale) {
-      await this.#deleteBuild(id);
-      outcome.deletedBuilds.push(id);
-    }
+    if (!outcome.activated) await this.#deleteBuild(buildId);
     return outcome;
+  }
+
+  async stampPeerShares(buildId: string, after: string, limit: number, now: number): Promise<PeerSharePage | null> {
+    const [row] = await this.#executor.query<PeerSharePage>('WRITE', cypher('peer-share-stamp'), { buildId, after, limit, now });
+    return row === undefined ? null : { users: row.users, last: row.last ?? null, edges: row.edges };
+  }
+
+  async sweepStaleBuilds(): Promise<string[]> {
+    const stale = await this.#executor.query<{ id: string }>('READ', cypher('peer-groups-stale-builds'));
+    for (const { id } of stale) await this.#deleteBuild(id);
+    return stale.map((b) => b.id);
   }
 
   async groupsOfUser(userId: string): Promise<UserPeerGroup[]> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PeerGroup, type PeerGroupBuild, PeerGroupAlgorithm } from '../../src/analytics/peer-groups/peer-groups.ts';
+import { finishPeerGroupBuild } from '../../src/jobs/peer-groups.job.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Server, startServer } from '../../src/main.ts';
 import { Neo4jAttackPathRepository } from '../../src/store/attack-path.repository.ts';
@@ -14,8 +15,8 @@ import { gql, gqlData } from './graphql-support.ts';
  *   ACCESSED cost = 1/(1 + count) + (1 − peerShare) + days since last seen / 90
  *   REPORTS_TO 1;  MEMBER_OF 0.5 + (1 − degree)
  *
- * Peer groups (build pg-ap, written by the product's peer-group repository, which stamps the
- * peer shares on the edges): G1 = {mallory, bob} (degree 0.9), G2 = {dave}, G3 = {carol, erin}.
+ * Peer groups (build pg-ap, written by the product's peer-group repository; its follow-up stamps
+ * the peer shares on the edges): G1 = {mallory, bob} (degree 0.9), G2 = {dave}, G3 = {carol, erin}.
  *
  *   mallory→SHARE-1  count 99, 9 d,  peer 2/2   0.01 + 0   + 0.1 = 0.11
  *   bob→SHARE-1      count 49, 18 d, peer 2/2   0.02 + 0   + 0.2 = 0.22
@@ -41,13 +42,17 @@ const FIN = 'Asset:FIN-DB-02';
 describe('attackPaths', () => {
   let server: Server;
   let now: number;
+  let build: PeerGroupBuild;
+  let peerGroups: Neo4jPeerGroupRepository;
 
   beforeAll(async () => {
     const config = testConfig();
     server = await startServer(config, createLogger(config.logLevel));
     // The peer-group run a starting server schedules must not replace the groups written below.
     await server.runtime.peerGroups.jobs.unschedule();
-    await server.runtime.peerGroups.jobs.runNow({ wait: true });
+    const started = await server.runtime.peerGroups.jobs.runNow({ wait: true });
+    // And its follow-up (the peer-share stamping) must be over before the graph is replaced.
+    await server.runtime.peerGroups.jobs.waitForFinish(started.buildId, 60_000);
     await wipeGraph(server.runtime);
     now = Date.now();
     // Test data: the graph as ingestion and the HR mutations would have left it.
@@ -113,7 +118,7 @@ describe('attackPaths', () => {
       dominantDepartment: null,
       dominantDepartmentShare: null,
     });
-    const build: PeerGroupBuild = {
+    build = {
       builtAt: now,
       groups: [
         group('behaviour:1', ['mallory', 'bob'], 0.9, [['SHARE-1', 2], ['FIN-DB-02', 1], ['JUMP-1', 1], ['NOT-CRIT', 1]]),
@@ -136,10 +141,13 @@ describe('attackPaths', () => {
         reason: null,
       },
     } as unknown as PeerGroupBuild;
-    const outcome = await new Neo4jPeerGroupRepository(server.runtime.executor).replaceGroups('pg-ap', build, now);
+    peerGroups = new Neo4jPeerGroupRepository(server.runtime.executor);
+    const outcome = await peerGroups.replaceGroups('pg-ap', build, now);
     expect(outcome.activated).toBe(true);
-    // Every ACCESSED edge of the five members (WS-M included) carries its peer share.
-    expect(outcome.peerShareEdges).toBe(11);
+    // The build's follow-up, as the peer-group job queues it: every ACCESSED edge of the five
+    // members (WS-M included) gets its peer share.
+    const finished = await finishPeerGroupBuild({ repository: peerGroups, log: server.runtime.log }, 'pg-ap');
+    expect(finished).toMatchObject({ superseded: false, users: 5, peerShareEdges: 11 });
   });
 
   afterAll(async () => {
@@ -234,6 +242,26 @@ describe('attackPaths', () => {
     expect(ids(result.paths[0]!)).toEqual(['Device:WS-M', 'User:mallory', 'Asset:SHARE-1', 'User:bob', FIN]);
     expect(result.paths.map((p) => p.cost).map((c) => Number(c.toFixed(3)))).toEqual([1.882, 2.752, 3.002]);
     expect(result.paths[0]!.hops[0]).toMatchObject({ relationship: 'ACCESSED', from: 'Device:WS-M', to: 'User:mallory', actor: { key: 'mallory' }, peerShare: 0 });
+  });
+
+  it('counts peer shares stamped by a build other than the active one as unknown until its follow-up stamps them', async () => {
+    const viaShare = (paths: Path[]) => paths.find((p) => ids(p).join() === ['User:mallory', 'Asset:SHARE-1', 'User:bob', FIN].join())!;
+    // A newer build of the same groups, swapped in; its follow-up has not run yet.
+    expect((await peerGroups.replaceGroups('pg-ap2', { ...build, builtAt: now + 1 }, now + 1)).activated).toBe(true);
+    const before = viaShare((await search({ from: 'mallory', to: FIN, first: 10 })).paths);
+    expect(before.hops.map((h) => h.peerShare)).toEqual([null, null, null]);
+    // Each hop's peer term is the unknown share's (1 − 0.5) instead of 0, 0 and 0.5: 0.88 + 0.5 + 0.5 + 0.
+    expect(before.cost).toBeCloseTo(1.88, 3);
+    // The superseded build's follow-up stamps nothing.
+    expect(await finishPeerGroupBuild({ repository: peerGroups, log: server.runtime.log }, 'pg-ap')).toMatchObject({ superseded: true, peerShareEdges: 0, deletedBuilds: [] });
+    expect(viaShare((await search({ from: 'mallory', to: FIN, first: 10 })).paths).cost).toBeCloseTo(1.88, 3);
+    // The active build's follow-up stamps the same shares as before, and deletes pg-ap.
+    expect(await finishPeerGroupBuild({ repository: peerGroups, log: server.runtime.log }, 'pg-ap2')).toMatchObject({ superseded: false, peerShareEdges: 11, deletedBuilds: ['pg-ap'] });
+    const after = viaShare((await search({ from: 'mallory', to: FIN, first: 10 })).paths);
+    expect(after.hops.map((h) => h.peerShare)).toEqual([1, 1, 0.5]);
+    expect(after.cost).toBeCloseTo(0.88, 3);
+    // Run again (a retry): nothing left to stamp.
+    expect(await finishPeerGroupBuild({ repository: peerGroups, log: server.runtime.log }, 'pg-ap2')).toMatchObject({ superseded: false, peerShareEdges: 0 });
   });
 
   it('refuses bad input with errors that name the argument', async () => {

@@ -58,7 +58,9 @@ describe('GraphQL queries over the entity graph', () => {
     // A starting server schedules a peer-group rebuild at once; let it pass (runs are one at a
     // time, in order) so it cannot replace the peer groups this file writes below.
     await server.runtime.peerGroups.jobs.unschedule();
-    await server.runtime.peerGroups.jobs.runNow({ wait: true });
+    const built = await server.runtime.peerGroups.jobs.runNow({ wait: true });
+    // And its follow-up (peer-share stamping, deleting the start-up build), which would otherwise write beside the wipe.
+    await server.runtime.peerGroups.jobs.waitForFinish(built.buildId, 60_000);
     await wipeGraph(server.runtime);
     const ingested = await gqlData(
       server,

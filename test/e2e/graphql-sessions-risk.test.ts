@@ -390,7 +390,9 @@ describe('GraphQL reads of scored sessions, findings, explanations, timelines an
     server = await startServer(config, createLogger(config.logLevel), { indicators: { list: () => CATALOGUE } });
     // Let the start-up peer-group rebuild pass before wiping, as graphql-queries does.
     await server.runtime.peerGroups.jobs.unschedule();
-    await server.runtime.peerGroups.jobs.runNow({ wait: true });
+    const built = await server.runtime.peerGroups.jobs.runNow({ wait: true });
+    // And its follow-up (peer-share stamping, deleting the start-up build), which would otherwise write beside the wipe.
+    await server.runtime.peerGroups.jobs.waitForFinish(built.buildId, 60_000);
     await wipeGraph(server.runtime);
     await seed(server.runtime, {
       users: [

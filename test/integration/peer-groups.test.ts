@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../seeds/generate.ts';
 import { adjustedRandIndex, computePeerGroups, AccessProfileSet } from '../../src/analytics/peer-groups/peer-groups.ts';
 import { parseStream } from '../../src/events/importer.ts';
-import { PeerGroupJobs, recomputePeerGroups } from '../../src/jobs/peer-groups.job.ts';
+import { finishPeerGroupBuild, PeerGroupJobs, recomputePeerGroups } from '../../src/jobs/peer-groups.job.ts';
 import type { Runtime } from '../../src/main.ts';
 import { Neo4jPeerGroupRepository, profilePages } from '../../src/store/peer-group.repository.ts';
 import { graphQuery, testRuntime } from '../support/runtime.ts';
@@ -160,7 +160,11 @@ describe('peer groups on real Neo4j and Redis', () => {
 
     const second = await recomputePeerGroups({ repository, log: runtime.log }, T2);
     expect(second.activated).toBe(true);
-    expect(second.deletedBuilds.sort()).toEqual([first.id, 'pg-crashed'].sort());
+    // The replaced builds are deleted by the build's follow-up, not by the build.
+    expect((await repository.activeBuild())!.id).toBe(second.buildId);
+    const finished = (await finishPeerGroupBuild({ repository, log: runtime.log, stampPageSize: 7 }, second.buildId))!;
+    expect(finished.superseded).toBe(false);
+    expect(finished.deletedBuilds.sort()).toEqual([first.id, 'pg-crashed'].sort());
     const [after] = await graphQuery<{ groups: number; members: number; accessed: number }>(
       runtime,
       `MATCH (g:PeerGroup) WITH count(g) AS groups
@@ -220,6 +224,11 @@ describe('peer groups on real Neo4j and Redis', () => {
       expect(calls).toBe(2);
       expect((await repository.activeBuild())!.id).toBe(c.buildId);
 
+      // Each build the job activates is followed by its own job, which stamps the peer shares.
+      const stamped = await jobs.waitForFinish(c.buildId, 60_000);
+      expect(stamped).toMatchObject({ buildId: c.buildId, superseded: false });
+      expect(stamped.peerShareEdges).toBe(await memberEdges());
+      expect(await edgesStampedBy(c.buildId)).toBe(stamped.peerShareEdges);
       await jobs.schedule(3_600_000);
       await jobs.schedule(7_200_000);
       await jobs.unschedule();
@@ -227,4 +236,76 @@ describe('peer groups on real Neo4j and Redis', () => {
       await jobs.close();
     }
   });
+  it("stamps peer shares in the build's follow-up job, resumably; a superseded build's follow-up does nothing", async () => {
+    // The active build (the last one the job above made, perhaps by its schedule) fully stamped.
+    const superseded = (await repository.activeBuild())!.id;
+    await finishPeerGroupBuild({ repository, log: runtime.log }, superseded);
+    const stampedBefore = await edgesStampedBy(superseded);
+    expect(stampedBefore).toBe(await memberEdges());
+    // A newer build swapped in beside the job (as another process's would be): the older build
+    // is superseded before its follow-up runs.
+    const set = new AccessProfileSet();
+    for await (const page of profilePages(repository)) for (const p of page) set.add(p);
+    const newer = await repository.replaceGroups('pg-newer', computePeerGroups(set, T2 + 7_200_000), T2 + 7_200_000);
+    expect(newer.activated).toBe(true);
+    // Half done: a first page of users stamped, as by a follow-up that crashed after it.
+    const firstPage = (await repository.stampPeerShares('pg-newer', '', 5, T2))!;
+    expect(firstPage.users).toBe(5);
+    expect(firstPage.edges).toBeGreaterThan(0);
+
+    const jobs = new PeerGroupJobs({
+      connection: { url: runtime.redisUrl, prefix: `${runtime.config.queue.prefix}-stamp` },
+      deps: { repository, log: runtime.log, stampPageSize: 7 },
+    });
+    try {
+      await jobs.init();
+      jobs.start();
+      await jobs.requestFinish(superseded);
+      expect(await jobs.waitForFinish(superseded, 60_000)).toMatchObject({ superseded: true, users: 0, peerShareEdges: 0, deletedBuilds: [] });
+      // Nothing written: the superseded build's stamps stay where they were, its build is kept for the newer follow-up to delete.
+      expect(await edgesStampedBy(superseded)).toBe(stampedBefore - firstPage.edges);
+      expect((await graphQuery<{ n: number }>(runtime, 'MATCH (b:PeerGroupBuild {id: $id}) RETURN count(b) AS n', { id: superseded }))[0]!.n).toBe(1);
+
+      await jobs.requestFinish('pg-newer');
+      const finished = await jobs.waitForFinish('pg-newer', 60_000);
+      // The follow-up finishes what the first page left: every member's edges, each once.
+      expect(finished).toMatchObject({ superseded: false, users: 41, deletedBuilds: [superseded] });
+      expect(finished.peerShareEdges).toBe((await memberEdges()) - firstPage.edges);
+      expect(await edgesStampedBy('pg-newer')).toBe(await memberEdges());
+      expect(await edgesStampedBy(superseded)).toBe(0);
+      // Each stamp is the share of the user's own group that made the same access.
+      const wrong = await graphQuery<{ n: number }>(
+        runtime,
+        `MATCH (u:User)-[m:MEMBER_OF]->(g:PeerGroup {active: true})
+         WHERE m.rank = 1
+         WITH u, g, m ORDER BY CASE WHEN g.kind = 'behaviour' THEN 0 ELSE 1 END, m.degree DESC, g.id
+         WITH u, head(collect(g)) AS g
+         MATCH (u)-[r:ACCESSED]->(e)
+         OPTIONAL MATCH (g)-[ga:GROUP_ACCESSED]->(e)
+         WITH r, toFloat(coalesce(ga.members, 0)) / g.size AS share
+         WHERE r.peerBuild <> 'pg-newer' OR abs(r.peerShare - share) > 1e-9
+         RETURN count(r) AS n`,
+      );
+      expect(wrong[0]!.n).toBe(0);
+      // The job again (a retry): nothing left to write.
+      await expect(finishPeerGroupBuild({ repository, log: runtime.log, stampPageSize: 7 }, 'pg-newer')).resolves.toMatchObject({ superseded: false, peerShareEdges: 0 });
+    } finally {
+      await jobs.close();
+    }
+  });
+
+  /** ACCESSED edges of users with an own (rank-1) active group: the ones a stamping writes. */
+  async function memberEdges(): Promise<number> {
+    const [row] = await graphQuery<{ n: number }>(
+      runtime,
+      `MATCH (u:User) WHERE EXISTS { (u)-[m:MEMBER_OF]->(g:PeerGroup {active: true}) WHERE m.rank = 1 }
+       MATCH (u)-[r:ACCESSED]->() RETURN count(r) AS n`,
+    );
+    return row!.n;
+  }
+
+  async function edgesStampedBy(buildId: string): Promise<number> {
+    const [row] = await graphQuery<{ n: number }>(runtime, 'MATCH ()-[r:ACCESSED {peerBuild: $buildId}]->() RETURN count(r) AS n', { buildId });
+    return row!.n;
+  }
 });
