@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PeerGroup, type PeerGroupBuild, PeerGroupAlgorithm } from '../../src/analytics/peer-groups/peer-groups.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import { Neo4jAttackPathRepository } from '../../src/store/attack-path.repository.ts';
 import { Neo4jPeerGroupRepository } from '../../src/store/peer-group.repository.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
+import { startTestServer, testConfig } from '../support/runtime.ts';
 import { gql, gqlData } from './graphql-support.ts';
 
 /**
@@ -44,11 +44,7 @@ describe('attackPaths', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger(config.logLevel));
-    // The peer-group run a starting server schedules must not replace the groups written below.
-    await server.runtime.peerGroups.jobs.unschedule();
-    await server.runtime.peerGroups.jobs.runNow({ wait: true });
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel));
     now = Date.now();
     // Test data: the graph as ingestion and the HR mutations would have left it.
     await server.runtime.executor.query(

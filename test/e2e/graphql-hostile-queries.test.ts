@@ -14,8 +14,8 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import type { Server } from '../../src/main.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
 import { collect, gql, gqlData, wsClient } from './graphql-support.ts';
 
 /**
@@ -53,8 +53,7 @@ describe('GraphQL limits against hostile documents', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer(testConfig(), createLogger('silent'));
-    await wipeGraph(server.runtime);
+    server = await startTestServer(testConfig(), createLogger('silent'));
     // The least privileged role that can call anything: validation runs before authorization.
     const { createApiKey } = await gqlData(server, `mutation { createApiKey(name: "hostile", role: INGEST) { secret } }`);
     token = createApiKey.secret;
@@ -156,7 +155,7 @@ describe('GraphQL limits against hostile documents', () => {
 
 describe('GraphQL time budgets', () => {
   it('fails validation over its budget and execution over its budget with QUERY_TIMEOUT', async () => {
-    const server = await startServer(testConfig(), createLogger('silent'), { apiLimits: { validationBudgetMs: 0, executionBudgetMs: 1 } });
+    const server = await startTestServer(testConfig(), createLogger('silent'), { apiLimits: { validationBudgetMs: 0, executionBudgetMs: 1 } });
     try {
       const wide = `{ ${Array.from({ length: 80 }, (_, i) => `a${i}: apiInfo { name }`).join(' ')} }`;
       const validation = await gql(server, wide);
@@ -198,8 +197,7 @@ describe('GraphQL input fuzzing', () => {
   ]);
 
   beforeAll(async () => {
-    server = await startServer(testConfig(), createLogger('silent'));
-    await wipeGraph(server.runtime);
+    server = await startTestServer(testConfig(), createLogger('silent'));
     const { createApiKey } = await gqlData(server, `mutation { createApiKey(name: "fuzz", role: DASHBOARD) { secret } }`);
     dashboard = createApiKey.secret;
   });

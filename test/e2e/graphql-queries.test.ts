@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorDescriptor } from '../../src/api/ports.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import type { Server } from '../../src/main.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
 import { at, gql, gqlData } from './graphql-support.ts';
 
 /**
@@ -54,12 +54,7 @@ describe('GraphQL queries over the entity graph', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger(config.logLevel), { indicators: { list: () => indicators } });
-    // A starting server schedules a peer-group rebuild at once; let it pass (runs are one at a
-    // time, in order) so it cannot replace the peer groups this file writes below.
-    await server.runtime.peerGroups.jobs.unschedule();
-    await server.runtime.peerGroups.jobs.runNow({ wait: true });
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel), { indicators: { list: () => indicators } });
     const ingested = await gqlData(
       server,
       'mutation ($events: [EventInput!]!) { ingestEvents(events: $events, wait: true) { accepted duplicates deadLetters } }',

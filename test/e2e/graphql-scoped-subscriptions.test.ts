@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic } from '../../src/api/pubsub/topics.ts';
 import { parseStream } from '../../src/events/importer.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import type { RaisedAlert } from '../../src/store/alert.repository.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
 import { collect, gql, gqlData, until, wsClient } from './graphql-support.ts';
 
 /**
@@ -50,9 +50,8 @@ describe('subscriptions scoped by graph position', () => {
     // Two API instances on the same Neo4j and Redis (same queue prefix: one deployment).
     // No periodic refresh during the test: every read counted below is one the test caused.
     const limits = { scopeMinRefreshMs: 50, scopeMaxNodes: 25, scopePeriodicRefreshMs: 600_000 };
-    one = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
-    two = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
-    await wipeGraph(one.runtime);
+    one = await startTestServer(config, createLogger(config.logLevel), { apiLimits: limits });
+    two = await startTestServer(config, createLogger(config.logLevel), { apiLimits: limits });
     await one.runtime.executor.query('WRITE', SEED);
   });
   afterAll(async () => {

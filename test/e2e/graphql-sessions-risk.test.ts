@@ -6,9 +6,9 @@ import { emptyTriggerStats } from '../../src/analytics/fusion/trigger-stats.ts';
 import { userRisk } from '../../src/analytics/fusion/user-risk.ts';
 import type { IndicatorDescriptor } from '../../src/api/ports.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import type { Runtime } from '../../src/main.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
+import { startTestServer, testConfig } from '../support/runtime.ts';
 import { gql, gqlData } from './graphql-support.ts';
 
 /**
@@ -387,11 +387,7 @@ describe('GraphQL reads of scored sessions, findings, explanations, timelines an
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger(config.logLevel), { indicators: { list: () => CATALOGUE } });
-    // Let the start-up peer-group rebuild pass before wiping, as graphql-queries does.
-    await server.runtime.peerGroups.jobs.unschedule();
-    await server.runtime.peerGroups.jobs.runNow({ wait: true });
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel), { indicators: { list: () => CATALOGUE } });
     await seed(server.runtime, {
       users: [
         {

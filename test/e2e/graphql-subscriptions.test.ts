@@ -6,9 +6,9 @@ import { RedisPubSub } from '../../src/api/pubsub/redis-pubsub.ts';
 import { Topic } from '../../src/api/pubsub/topics.ts';
 import { WsCloseCode } from '../../src/api/ws-server.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import { Neo4jAlertRepository, type RaisedAlert } from '../../src/store/alert.repository.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
+import { startTestServer, testConfig } from '../support/runtime.ts';
 import { collect, gqlData, until, wsClient, wsUrl } from './graphql-support.ts';
 
 /**
@@ -29,8 +29,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
   const config = testConfig();
 
   beforeAll(async () => {
-    server = await startServer(config, createLogger(config.logLevel), { apiLimits: { subscriberBuffer: 5 } });
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel), { apiLimits: { subscriberBuffer: 5 } });
     await server.runtime.executor.query('WRITE', "CREATE (:User {id: 'mallory', riskScore: 91.5}), (:User {id: 'trent'}), (:Session {id: 's-1', user: 'mallory', start: 1})");
   });
   afterAll(async () => {

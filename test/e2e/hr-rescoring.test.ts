@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStream } from '../../src/events/importer.ts';
 import type { Server } from '../../src/main.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startServer } from '../../src/main.ts';
-import { graphQuery, testConfig, testServer } from '../support/runtime.ts';
+import { graphQuery, startTestServer, testConfig, testServer } from '../support/runtime.ts';
 import { DAY, iso, MIN, routineDays, usbExfiltration } from '../support/behaviour.ts';
 import { gqlData } from './graphql-support.ts';
 
@@ -78,7 +77,7 @@ describe('an HR status change re-scores the user', () => {
 
   it('applies a termination recorded ahead of time when it falls due, and re-scores the user', { timeout: 240_000 }, async () => {
     const config = testConfig();
-    const due = await startServer(config, createLogger(config.logLevel), { hrDueEveryMs: 200 });
+    const due = await startTestServer(config, createLogger(config.logLevel), { hrDueEveryMs: 200 });
     try {
       await due.runtime.executor.query('WRITE', "MERGE (:User {id: 'walt'})", {});
       const effective = Date.now() + 1500;
