@@ -125,7 +125,9 @@ describe('GraphQL authorization', () => {
     expect(Object.keys(SAMPLE_ARGS).sort()).toEqual(coordinates);
   });
 
-  it('allows and refuses every query and mutation for every role as the role matrix says', async () => {
+  // Every operation once per role, over HTTP against the real store: a few hundred requests,
+  // ~25 s on a loaded two-core machine, so the suite's 60 s default is too close.
+  it('allows and refuses every query and mutation for every role as the role matrix says', { timeout: 240_000 }, async () => {
     const schema = server.api.graphql.schema;
     const roots: Array<['query' | 'mutation', GraphQLObjectType]> = [
       ['query', schema.getQueryType()!],
