@@ -40,7 +40,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
     const client = wsClient(server);
     try {
       const sub = collect(client, `subscription { alertRaised { ${ALERT_FIELDS} } }`);
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1, 5000, 'the subscription');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1, 30_000, 'the subscription');
       const published = await server.api.alerts.publish(alert('al-1', 'HIGH', 'mallory', 's-1'));
       expect(published.created).toBe(true);
       await sub.waitFor(1);
@@ -61,7 +61,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
       // Publishing the same alert again neither records nor delivers it twice.
       expect((await server.api.alerts.publish(alert('al-1', 'HIGH'))).created).toBe(false);
       sub.dispose();
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 0, 5000, 'the unsubscription');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 0, 30_000, 'the unsubscription');
     } finally {
       await client.dispose();
     }
@@ -72,7 +72,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
     try {
       const high = collect(client, `subscription { alertRaised(filter: {minSeverity: HIGH}) { id } }`);
       const trent = collect(client, `subscription ($u: ID) { alertRaised(filter: {userId: $u}) { id } }`, { u: 'User:trent' });
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 2, 5000, 'the subscriptions');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 2, 30_000, 'the subscriptions');
       await server.api.alerts.publish(alert('al-low', 'LOW', 'trent'));
       await server.api.alerts.publish(alert('al-crit', 'CRITICAL', 'mallory'));
       await high.waitFor(1);
@@ -89,7 +89,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
     const clients = Array.from({ length: 20 }, () => wsClient(server));
     try {
       const subs = clients.map((client) => collect(client, `subscription { alertRaised { id user { key name riskScore } } }`));
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === clients.length, 10_000, 'the subscriptions');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === clients.length, 30_000, 'the subscriptions');
       await new Promise((r) => setTimeout(r, 1100)); // let the shared loader cache expire
       const before = server.runtime.executor.queryCount;
       await server.api.pubsub.publish(Topic.ALERT_RAISED, { ...alert('al-many', 'LOW', 'trent'), status: 'OPEN' });
@@ -110,7 +110,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
     const client = wsClient(server);
     try {
       const sub = collect(client, `subscription { alertRaised { id user { key } } }`);
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1, 5000, 'the subscription');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1, 30_000, 'the subscription');
       await otherInstance.publish(alert('al-remote', 'MEDIUM', 'trent'));
       await sub.waitFor(1);
       expect(sub.results[0]!.data).toEqual({ alertRaised: { id: 'al-remote', user: { key: 'trent' } } });
@@ -124,7 +124,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
     const client = wsClient(server);
     try {
       const sub = collect(client, `subscription { riskScoreChanged(filter: {minLevel: HIGH}) { user { key } previousScore score level changedAt reasons } }`);
-      await until(() => server.api.pubsub.subscriberCount(Topic.RISK_SCORE_CHANGED) === 1, 5000, 'the subscription');
+      await until(() => server.api.pubsub.subscriberCount(Topic.RISK_SCORE_CHANGED) === 1, 30_000, 'the subscription');
       await server.api.riskChanges.publish({ user: 'trent', previousScore: 10, score: 30, changedAt: RAISED_AT, reasons: ['small'] });
       await server.api.riskChanges.publish({ user: 'mallory', previousScore: 40, score: 77, changedAt: RAISED_AT, reasons: ['first access to FIN-DB-02'] });
       await sub.waitFor(1);
@@ -166,7 +166,7 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
       await new Promise((resolve) => slow.once('message', resolve)); // connection_ack
       slow.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { alertRaised { id reasons } }' } }));
       const sub = collect(fast, 'subscription { alertRaised { id } }');
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 2, 5000, 'both subscriptions');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 2, 30_000, 'both subscriptions');
       (slow as unknown as { _socket: { pause(): void } })._socket.pause();
 
       // Big events fill the slow client's TCP buffers quickly; they go straight to pub/sub.
@@ -175,11 +175,11 @@ describe('GraphQL subscriptions through Redis pub/sub', () => {
       for (let i = 0; i < count; i++) {
         await server.api.pubsub.publish(Topic.ALERT_RAISED, { ...alert(`flood-${i}`, 'LOW'), status: 'OPEN', reasons });
       }
-      await sub.waitFor(count, 20_000);
+      await sub.waitFor(count, 30_000);
       expect(sub.results).toHaveLength(count);
-      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1, 10_000, 'the slow subscriber to be cut off');
+      await until(() => server.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1, 30_000, 'the slow subscriber to be cut off');
       (slow as unknown as { _socket: { resume(): void } })._socket.resume();
-      await until(() => slowClosed !== null, 10_000, 'the slow socket to close');
+      await until(() => slowClosed !== null, 30_000, 'the slow socket to close');
       expect(slowClosed).toBe(WsCloseCode.SLOW_CONSUMER);
     } finally {
       slow.terminate();
