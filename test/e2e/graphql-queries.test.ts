@@ -3,7 +3,7 @@ import type { IndicatorDescriptor } from '../../src/api/ports.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Server } from '../../src/main.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
-import { at, gql, gqlData } from './graphql-support.ts';
+import { at, gql, gqlData, statementsOf } from './graphql-support.ts';
 
 /**
  * Reading the entity graph over real HTTP against the real Neo4j: a small organisation is
@@ -286,9 +286,7 @@ describe('GraphQL queries over the entity graph', () => {
 
   it('serves a page of 50 users with peer groups and sessions in a constant number of Cypher statements', async () => {
     const cost = async (first: number) => {
-      const before = server.runtime.executor.queryCount;
-      const data = await gqlData(server, PAGE_OF_USERS, { first });
-      const statements = server.runtime.executor.queryCount - before;
+      const { statements, result: data } = await statementsOf(server, () => gqlData(server, PAGE_OF_USERS, { first }));
       return { statements, users: data.riskLeaderboard.edges.length };
     };
     const ten = await cost(10);

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { Server } from '../../src/main.ts';
 import type { Runtime } from '../../src/main.ts';
 import { startTestServer, testConfig } from '../support/runtime.ts';
-import { gql, gqlData } from './graphql-support.ts';
+import { gql, gqlData, statementsOf } from './graphql-support.ts';
 
 /**
  * The analyst's read API over scoring results, over real HTTP against the real Neo4j: scored
@@ -779,9 +779,7 @@ describe('GraphQL reads of scored sessions, findings, explanations, timelines an
         }
       }`;
     const cost = async (first: number) => {
-      const before = server.runtime.executor.queryCount;
-      const data = await gqlData(server, query, { first });
-      const statements = server.runtime.executor.queryCount - before;
+      const { statements, result: data } = await statementsOf(server, () => gqlData(server, query, { first }));
       const sessions = data.user.sessions.edges.map((e: any) => e.node);
       return { statements, sessions };
     };

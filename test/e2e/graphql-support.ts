@@ -142,6 +142,23 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
   };
 }
 
+/**
+ * The Cypher statements a request costs, counted on the server's executor: the least count of
+ * `tries` runs of it (with the result of the last). The server's own periodic work (session
+ * sweeps, the HR due check) may run statements during a run and can only add to its count,
+ * never take from it, so the least count is the request's own unless every run was hit.
+ */
+export async function statementsOf<T>(server: Server, request: () => Promise<T>, tries = 3): Promise<{ statements: number; result: T }> {
+  let least = Infinity;
+  let result: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    const before = server.runtime.executor.queryCount;
+    result = await request();
+    least = Math.min(least, server.runtime.executor.queryCount - before);
+  }
+  return { statements: least, result: result as T };
+}
+
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
