@@ -121,6 +121,10 @@ export async function recomputePeerGroups(deps: PeerGroupJobDeps, now: number): 
     writePhasesMs: outcome.phasesMs ?? null,
     entityRows: outcome.entityRows,
   };
+  if (outcome.rerunStatements > 0) {
+    // Users or groups deleted while the build was written: what vanished is left out of it.
+    deps.log.warn({ buildId, rerunStatements: outcome.rerunStatements, activated: outcome.activated }, 'the graph changed under a peer-group build; statements were re-run without the deleted nodes');
+  }
   if (build.behaviour.reason !== null) deps.log.info({ reason: build.behaviour.reason }, 'no behaviour peer groups formed');
   deps.log.info(result, outcome.activated ? 'peer groups recomputed' : 'peer-group build discarded: a newer one is active');
   return result;

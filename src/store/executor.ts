@@ -161,6 +161,16 @@ export function isTransientStoreError(error: unknown): boolean {
   return typeof code === 'string' && NETWORK_CODES.has(code);
 }
 
+/**
+ * Whether a statement failed because a node or relationship it had found was deleted by another
+ * transaction before it could load it (Neo4j reads committed data, so a concurrent delete can
+ * land between a match and its use). Running the statement again sees the graph without it.
+ */
+export function isDeletedUnderStatement(error: unknown): boolean {
+  const driverError = error instanceof DomainError ? error.cause : error;
+  return driverError instanceof Neo4jError && driverError.code === 'Neo.ClientError.Statement.EntityNotFound';
+}
+
 /** The one mapping from driver errors to domain errors. */
 export function mapNeo4jError(error: unknown): unknown {
   if (error instanceof DomainError) return error;

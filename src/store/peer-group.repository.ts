@@ -13,7 +13,7 @@ import {
   type UserAccessProfile,
 } from '../analytics/peer-groups/peer-groups.ts';
 import { cypher } from './cypher.ts';
-import type { Neo4jExecutor } from './executor.ts';
+import { isDeletedUnderStatement, type Neo4jExecutor } from './executor.ts';
 
 /**
  * Peer groups in the graph: `(:PeerGroup)` nodes, `(:User)-[:MEMBER_OF {degree, rank}]->`
@@ -101,6 +101,11 @@ export interface ReplaceOutcome {
   groups: number;
   memberships: number;
   entityRows: number;
+  /**
+   * Statements run again because a node they had matched was deleted under them (a user removed
+   * while the build was written); the second run leaves out what is gone.
+   */
+  rerunStatements: number;
   /** Wall-clock milliseconds of each write: groups, memberships, group-entity rows, the swap. */
   phasesMs?: { groups: number; members: number; entities: number; activate: number };
 }
@@ -144,6 +149,9 @@ export interface PeerGroupWriteLimits {
 }
 
 const DEFAULT_LIMITS: PeerGroupWriteLimits = Object.freeze({ groupBatch: 500, rowBatch: 5000, deleteBatch: 10_000 });
+
+/** Runs of one statement when nodes keep vanishing under it, before the build fails. */
+const MAX_RUNS_WHEN_DELETED_UNDER = 5;
 
 /** Every user's profile, page by page (pages of `pageSize` users, in id order). */
 export async function* profilePages(repository: PeerGroupRepository, pageSize = 1000): AsyncGenerator<UserAccessProfile[]> {
@@ -197,7 +205,8 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
     if (!/^[A-Za-z0-9_-]+$/.test(buildId)) throw new RangeError(`bad build id ${buildId}`);
     const idOf = (group: PeerGroup) => `${buildId}:${group.key}`;
     const b = build.behaviour;
-    await this.#executor.query('WRITE', cypher('peer-groups-begin-build'), {
+    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0, rerunStatements: 0 };
+    await this.#run(outcome, 'WRITE', 'peer-groups-begin-build', {
       build: {
         id: buildId,
         builtAt: build.builtAt,
@@ -221,7 +230,6 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
         groups: build.groups.length,
       },
     });
-    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0 };
     const phasesMs = { groups: 0, members: 0, entities: 0, activate: 0 };
     let mark = performance.now();
     const lap = (phase: keyof typeof phasesMs) => {
@@ -232,30 +240,30 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
     outcome.phasesMs = phasesMs;
     try {
       for (const batch of chunks(build.groups, this.#limits.groupBatch)) {
-        await this.#executor.query('WRITE', cypher('peer-groups-insert-groups'), { rows: batch.map((g) => groupProps(g, idOf(g), buildId)) });
+        await this.#run(outcome, 'WRITE', 'peer-groups-insert-groups', { rows: batch.map((g) => groupProps(g, idOf(g), buildId)) });
         outcome.groups += batch.length;
       }
       lap('groups');
       const members = build.groups.flatMap((g) => g.members.map((m) => ({ group: idOf(g), user: m.user, degree: m.degree, rank: m.rank })));
       for (const batch of chunks(members, this.#limits.rowBatch)) {
-        await this.#executor.query('WRITE', cypher('peer-groups-insert-members'), { rows: batch });
+        await this.#run(outcome, 'WRITE', 'peer-groups-insert-members', { rows: batch });
         outcome.memberships += batch.length;
       }
       lap('members');
       const entities = build.groups.flatMap((g) => g.entities.map((e) => ({ group: idOf(g), type: e.type, id: e.id, members: e.members })));
       for (const batch of chunks(entities, this.#limits.rowBatch)) {
-        await this.#executor.query('WRITE', cypher('peer-groups-insert-entity-members'), { rows: batch });
+        await this.#run(outcome, 'WRITE', 'peer-groups-insert-entity-members', { rows: batch });
         outcome.entityRows += batch.length;
       }
       lap('entities');
-      const [activated] = await this.#executor.query<{ activated: boolean }>('WRITE', cypher('peer-groups-activate'), { buildId, now });
+      const [activated] = await this.#run<{ activated: boolean }>(outcome, 'WRITE', 'peer-groups-activate', { buildId, now });
       outcome.activated = activated?.activated === true;
       lap('activate');
     } catch (error) {
-      await this.#deleteBuild(buildId).catch(() => {});
+      await this.#deleteBuild(buildId, outcome).catch(() => {});
       throw error;
     }
-    if (!outcome.activated) await this.#deleteBuild(buildId);
+    if (!outcome.activated) await this.#deleteBuild(buildId, outcome);
     return outcome;
   }
 
@@ -331,18 +339,36 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
     };
   }
 
+  /**
+   * One statement of a build. A build writes what it read a while ago: when a node it matches is
+   * deleted by another transaction meanwhile, Neo4j fails the statement (EntityNotFound); run
+   * again, it matches what is left. Each statement is idempotent for this (its MATCHes skip what
+   * vanished; the groups are created under this build's own ids, which nothing else deletes
+   * except a wipe of the whole graph, after which the activation finds no build and discards it).
+   */
+  async #run<T = Record<string, unknown>>(outcome: ReplaceOutcome | null, mode: 'READ' | 'WRITE', name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    for (let run = 1; ; run++) {
+      try {
+        return await this.#executor.query<T>(mode, cypher(name), params);
+      } catch (error) {
+        if (!isDeletedUnderStatement(error) || run >= MAX_RUNS_WHEN_DELETED_UNDER) throw error;
+        if (outcome !== null) outcome.rerunStatements += 1;
+      }
+    }
+  }
+
   /** Deletes a build's edges, then its groups, then the build node, in bounded batches. */
-  async #deleteBuild(buildId: string): Promise<void> {
+  async #deleteBuild(buildId: string, outcome: ReplaceOutcome | null = null): Promise<void> {
     const prefix = `${buildId}:`;
     for (;;) {
-      const [row] = await this.#executor.query<{ deleted: number }>('WRITE', cypher('peer-groups-delete-build-edges'), {
+      const [row] = await this.#run<{ deleted: number }>(outcome, 'WRITE', 'peer-groups-delete-build-edges', {
         prefix,
         limit: this.#limits.deleteBatch,
       });
       if ((row?.deleted ?? 0) === 0) break;
     }
     for (;;) {
-      const [row] = await this.#executor.query<{ deleted: number }>('WRITE', cypher('peer-groups-delete-build-groups'), {
+      const [row] = await this.#run<{ deleted: number }>(outcome, 'WRITE', 'peer-groups-delete-build-groups', {
         buildId,
         prefix,
         limit: this.#limits.groupBatch,

@@ -104,7 +104,7 @@ describe('the analyst console in headless Chromium', () => {
     await browser.screenshot(page, 'console-overview-before');
 
     // Both subscriptions of the overview are open on the server before the import.
-    await until(() => server.api.pubsub.subscriberCount('alert-raised') >= 1 && server.api.pubsub.subscriberCount('risk-score-changed') >= 1, 15_000, 'the console’s subscriptions');
+    await until(() => server.api.pubsub.subscriberCount('alert-raised') >= 1 && server.api.pubsub.subscriberCount('risk-score-changed') >= 1, 30_000, 'the console’s subscriptions');
     await post(server, terminatedLogon());
     const live = page.locator('[data-testid=alert-feed] .feed-item.new', { hasText: 'Tom Gone' }).first();
     await live.waitFor({ timeout: 90_000 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,8 @@ async function startDemo(dataDir: string): Promise<Demo> {
     ...process.env,
     PORT: '0',
     REDIS_URL: inject('redisUrl'),
-    RISKGRAPH_QUEUE_PREFIX: `rgtest-demo-${process.pid}`,
+    // Random like testConfig's: a pid recurs across runs on the machine's shared Redis.
+    RISKGRAPH_QUEUE_PREFIX: `rgtest-demo-${randomBytes(4).toString('hex')}`,
     RISKGRAPH_DATA_DIR: dataDir,
     RISKGRAPH_LOG_LEVEL: 'warn',
     NEO4J_PAGE_CACHE: '128m',

@@ -276,7 +276,9 @@ describe('GraphQL analysis settings', () => {
     expect(next.indicators.find((i) => i.id === 'new-country')!.anchorScore).toBe(33);
     expect(next.threatIntel.domains.has('late.example')).toBe(true);
 
-    // With the real clock: seen within about two seconds.
+    // With the real clock the change is seen at the next poll. How soon is proved above with the
+    // test's clock (the poll interval, exactly); here only that the default clock moves on, so
+    // the wait is for the condition, not a measured duration (a loaded machine stretches those).
     const realTime = new SettingsService({
       repository: new Neo4jSettingsRepository(server.runtime.executor),
       fileConfig: {},
@@ -284,10 +286,8 @@ describe('GraphQL analysis settings', () => {
       log: createLogger('silent'),
     });
     const start = (await realTime.current()).version;
-    const changedAt = Date.now();
     await gqlData(server, `mutation { setEnforcementMode(mode: LEARNING) { version } }`);
-    await until(async () => (await realTime.current()).version === start + 1, 4_000, 'the other instance to see the change');
-    expect(Date.now() - changedAt).toBeLessThan(3_000);
+    await until(async () => (await realTime.current()).version === start + 1, 30_000, 'the other instance to see the change');
     expect((await realTime.current()).mode).toBe('learning');
   });
 

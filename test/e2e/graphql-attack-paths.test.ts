@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PeerGroup, type PeerGroupBuild, PeerGroupAlgorithm } from '../../src/analytics/peer-groups/peer-groups.ts';
 import { finishPeerGroupBuild } from '../../src/jobs/peer-groups.job.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import { Neo4jAttackPathRepository } from '../../src/store/attack-path.repository.ts';
 import { Neo4jPeerGroupRepository } from '../../src/store/peer-group.repository.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
+import { startTestServer, testConfig } from '../support/runtime.ts';
 import { gql, gqlData } from './graphql-support.ts';
 
 /**
@@ -47,13 +47,7 @@ describe('attackPaths', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger(config.logLevel));
-    // The peer-group run a starting server schedules must not replace the groups written below.
-    await server.runtime.peerGroups.jobs.unschedule();
-    const started = await server.runtime.peerGroups.jobs.runNow({ wait: true });
-    // And its follow-up (the peer-share stamping) must be over before the graph is replaced.
-    await server.runtime.peerGroups.jobs.waitForFinish(started.buildId, 60_000);
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel));
     now = Date.now();
     // Test data: the graph as ingestion and the HR mutations would have left it.
     await server.runtime.executor.query(

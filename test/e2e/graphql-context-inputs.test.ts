@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/main.ts';
 import { cypher } from '../../src/store/cypher.ts';
 import { graphQuery, testServer } from '../support/runtime.ts';
-import { at, gql, gqlData } from './graphql-support.ts';
+import { at, gql, gqlData, statementsOf } from './graphql-support.ts';
 
 /**
  * The fusion context inputs over real HTTP against the real Neo4j: asset criticality and
@@ -219,9 +219,8 @@ describe('GraphQL fusion context inputs', () => {
 
     // One statement for the lists, one for all their members, however many lists are shown.
     const cost = async (first: number) => {
-      const before = server.runtime.executor.queryCount;
-      const data = await gqlData(server, WATCHLISTS, { first, members: 5 });
-      return { statements: server.runtime.executor.queryCount - before, lists: data.watchlists.edges.length };
+      const { statements, result: data } = await statementsOf(server, () => gqlData(server, WATCHLISTS, { first, members: 5 }));
+      return { statements, lists: data.watchlists.edges.length };
     };
     expect(await cost(1)).toEqual({ statements: 2, lists: 1 });
     expect(await cost(5)).toEqual({ statements: 2, lists: 5 });

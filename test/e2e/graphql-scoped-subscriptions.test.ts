@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic } from '../../src/api/pubsub/topics.ts';
 import { parseStream } from '../../src/events/importer.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import type { RaisedAlert } from '../../src/store/alert.repository.ts';
-import { TEST_ADMIN_TOKEN, testConfig, wipeGraph } from '../support/runtime.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, testConfig } from '../support/runtime.ts';
 import { collect, gql, gqlData, until, wsClient } from './graphql-support.ts';
 
 /**
@@ -50,9 +50,8 @@ describe('subscriptions scoped by graph position', () => {
     // Two API instances on the same Neo4j and Redis (same queue prefix: one deployment).
     // No periodic refresh during the test: every read counted below is one the test caused.
     const limits = { scopeMinRefreshMs: 50, scopeMaxNodes: 25, scopePeriodicRefreshMs: 600_000 };
-    one = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
-    two = await startServer(config, createLogger(config.logLevel), { apiLimits: limits });
-    await wipeGraph(one.runtime);
+    one = await startTestServer(config, createLogger(config.logLevel), { apiLimits: limits });
+    two = await startTestServer(config, createLogger(config.logLevel), { apiLimits: limits });
     await one.runtime.executor.query('WRITE', SEED);
   });
   afterAll(async () => {
@@ -95,7 +94,7 @@ describe('subscriptions scoped by graph position', () => {
     } finally {
       await client.dispose();
     }
-    await until(() => one.api.graphql.scopes.stats().scopes === 0, 5000, 'the scopes to be released');
+    await until(() => one.api.graphql.scopes.stats().scopes === 0, 30_000, 'the scopes to be released');
   });
 
   it('delivers a user who became near through an import, on both API instances', async () => {
@@ -104,7 +103,7 @@ describe('subscriptions scoped by graph position', () => {
       const subs = clients.map((client) => collect(client, `subscription { alertRaised(filter: {near: {entity: "Asset:FIN-DB-02", maxHops: 1}}) { id user { key } } }`));
       await until(
         () => one.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1 && two.api.pubsub.subscriberCount(Topic.ALERT_RAISED) === 1,
-        10_000,
+        30_000,
         'a subscription on each instance',
       );
       const readsBefore = one.api.graphql.scopes.stats().reads;
@@ -127,7 +126,7 @@ describe('subscriptions scoped by graph position', () => {
       await one.api.alerts.publish(alert('frank'));
       await one.api.alerts.publish(alert('erin')); // still not near
       await one.api.alerts.publish(alert('bob'));
-      await Promise.all(subs.map((sub) => sub.waitFor(3, 10_000)));
+      await Promise.all(subs.map((sub) => sub.waitFor(3, 30_000)));
       await new Promise((r) => setTimeout(r, 200));
       for (const sub of subs) expect(alertUsers(sub)).toEqual(['alice', 'frank', 'bob']);
       // The import's notice refreshed the scope (one more read on each instance), no more.
@@ -140,7 +139,7 @@ describe('subscriptions scoped by graph position', () => {
       const [counted] = await one.runtime.executor.query<{ n: number }>('READ', "MATCH (:User {id: 'frank'})-[r:ACCESSED]->(:Asset {id: 'FIN-DB-02'}) RETURN r.count AS n");
       expect(counted!.n).toBe(2); // applied to the existing edge
       await one.api.alerts.publish(alert('frank'));
-      await Promise.all(subs.map((sub) => sub.waitFor(4, 10_000)));
+      await Promise.all(subs.map((sub) => sub.waitFor(4, 30_000)));
       expect(one.api.graphql.scopes.stats().reads - readsBefore).toBe(1);
     } finally {
       await Promise.all(clients.map((client) => client.dispose()));
@@ -161,7 +160,7 @@ describe('subscriptions scoped by graph position', () => {
       await change('dave', 20); // in scope, under minScore
       await change('carol', 90); // out of scope
       await change('dave', 45);
-      await sub.waitFor(2, 10_000);
+      await sub.waitFor(2, 30_000);
       await new Promise((r) => setTimeout(r, 200));
       expect(sub.results.map((r) => r.data)).toEqual([
         { riskScoreChanged: { user: { key: 'gina' }, score: 70 } },

@@ -6,10 +6,10 @@ import { emptyTriggerStats } from '../../src/analytics/fusion/trigger-stats.ts';
 import { userRisk } from '../../src/analytics/fusion/user-risk.ts';
 import type { IndicatorDescriptor } from '../../src/api/ports.ts';
 import { createLogger } from '../../src/logger.ts';
-import { type Server, startServer } from '../../src/main.ts';
+import type { Server } from '../../src/main.ts';
 import type { Runtime } from '../../src/main.ts';
-import { testConfig, wipeGraph } from '../support/runtime.ts';
-import { gql, gqlData } from './graphql-support.ts';
+import { startTestServer, testConfig } from '../support/runtime.ts';
+import { gql, gqlData, statementsOf } from './graphql-support.ts';
 
 /**
  * The analyst's read API over scoring results, over real HTTP against the real Neo4j: scored
@@ -387,13 +387,7 @@ describe('GraphQL reads of scored sessions, findings, explanations, timelines an
 
   beforeAll(async () => {
     const config = testConfig();
-    server = await startServer(config, createLogger(config.logLevel), { indicators: { list: () => CATALOGUE } });
-    // Let the start-up peer-group rebuild pass before wiping, as graphql-queries does.
-    await server.runtime.peerGroups.jobs.unschedule();
-    const built = await server.runtime.peerGroups.jobs.runNow({ wait: true });
-    // And its follow-up (peer-share stamping, deleting the start-up build), which would otherwise write beside the wipe.
-    await server.runtime.peerGroups.jobs.waitForFinish(built.buildId, 60_000);
-    await wipeGraph(server.runtime);
+    server = await startTestServer(config, createLogger(config.logLevel), { indicators: { list: () => CATALOGUE } });
     await seed(server.runtime, {
       users: [
         {
@@ -785,9 +779,7 @@ describe('GraphQL reads of scored sessions, findings, explanations, timelines an
         }
       }`;
     const cost = async (first: number) => {
-      const before = server.runtime.executor.queryCount;
-      const data = await gqlData(server, query, { first });
-      const statements = server.runtime.executor.queryCount - before;
+      const { statements, result: data } = await statementsOf(server, () => gqlData(server, query, { first }));
       const sessions = data.user.sessions.edges.map((e: any) => e.node);
       return { statements, sessions };
     };

@@ -94,7 +94,9 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       return completed;
     },
     dispose,
-    async waitFor(count: number, timeoutMs = 5000): Promise<void> {
+    // Deadlines are generous: each is a condition waited on, and a loaded CI machine takes seconds
+    // for what takes milliseconds here; only a failing test waits them out.
+    async waitFor(count: number, timeoutMs = 30_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (results.length < count && error === null && !completed) {
         const left = deadline - Date.now();
@@ -108,15 +110,56 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
         });
       }
     },
+    /**
+     * Waits for a result that `matches` (results arrive in no order across users and partitions,
+     * so "the first result" may be another one) and returns the first such result from index `from` on.
+     */
+    async waitForMatch(
+      matches: (data: T) => boolean,
+      { timeoutMs = 30_000, what = 'a matching result', from = 0 }: { timeoutMs?: number; what?: string; from?: number } = {},
+    ): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = results.slice(from).find((r) => r.data !== undefined && r.data !== null && matches(r.data));
+        if (found !== undefined) return found.data!;
+        if (error !== null || completed) throw new Error(`subscription ended before ${what}: ${JSON.stringify(error)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(results)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    },
     /** Waits for the error or completion (e.g. a refused subscription). */
-    async settled(timeoutMs = 5000): Promise<void> {
+    async settled(timeoutMs = 30_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (error === null && !completed && results.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     },
   };
 }
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+/**
+ * The Cypher statements a request costs, counted on the server's executor: the least count of
+ * `tries` runs of it (with the result of the last). The server's own periodic work (session
+ * sweeps, the HR due check) may run statements during a run and can only add to its count,
+ * never take from it, so the least count is the request's own unless every run was hit.
+ */
+export async function statementsOf<T>(server: Server, request: () => Promise<T>, tries = 3): Promise<{ statements: number; result: T }> {
+  let least = Infinity;
+  let result: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    const before = server.runtime.executor.queryCount;
+    result = await request();
+    least = Math.min(least, server.runtime.executor.queryCount - before);
+  }
+  return { statements: least, result: result as T };
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStream } from '../../src/events/importer.ts';
 import type { Server } from '../../src/main.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startServer } from '../../src/main.ts';
-import { graphQuery, testConfig, testServer } from '../support/runtime.ts';
+import { graphQuery, startTestServer, testConfig, testServer } from '../support/runtime.ts';
 import { DAY, iso, MIN, routineDays, usbExfiltration } from '../support/behaviour.ts';
 import { gqlData } from './graphql-support.ts';
 
@@ -51,9 +50,14 @@ describe('an HR status change re-scores the user', () => {
     await gqlData(server, `mutation ($input: EmploymentStatusInput!) { setEmploymentStatus(input: $input) { status } }`, {
       input: { userId: 'vera', status: 'NOTICE_GIVEN', effectiveDate: iso(start + 19 * DAY), lastDay: iso(Date.now() + 10 * DAY) },
     });
-    // The re-scoring is a batch on vera's partition queue: wait until the session moved.
+    // The re-scoring is a batch on vera's partition queue: wait until the session was re-scored
+    // with the HR status (not merely until its score moved: anything else re-scoring it would
+    // end the wait early).
+    const departing = (explanation: string) =>
+      contributions(explanation).some((c) => c.indicatorId === 'usb-copy-outlier' && c.weights.calibration.some((k) => k.name === 'departing-employee'));
     let after = before;
-    for (let i = 0; i < 900 && after.score === before.score; i++) {
+    const deadline = Date.now() + 90_000;
+    while (!departing(after.explanation) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       after = await session();
     }
@@ -77,16 +81,20 @@ describe('an HR status change re-scores the user', () => {
   });
 
   it('applies a termination recorded ahead of time when it falls due, and re-scores the user', { timeout: 240_000 }, async () => {
+    // The server's clock, which the test moves past the effective date: with the wall clock, a
+    // loaded machine could reach the date before the first read below.
+    let ahead = 0;
     const config = testConfig();
-    const due = await startServer(config, createLogger(config.logLevel), { hrDueEveryMs: 200 });
+    const due = await startTestServer(config, createLogger(config.logLevel), { hrDueEveryMs: 200, clock: () => Date.now() + ahead });
     try {
       await due.runtime.executor.query('WRITE', "MERGE (:User {id: 'walt'})", {});
-      const effective = Date.now() + 1500;
+      const effective = Date.now() + 60 * MIN;
       await gqlData(due, `mutation ($input: EmploymentStatusInput!) { setEmploymentStatus(input: $input) { status current } }`, {
         input: { userId: 'walt', status: 'TERMINATED', effectiveDate: iso(effective), lastDay: iso(effective - DAY) },
       });
       const status = async () => (await graphQuery<{ s: string | null }>(due.runtime, "MATCH (u:User {id: 'walt'}) RETURN u.employmentStatus AS s"))[0]!.s;
       expect(await status()).not.toBe('TERMINATED');
+      ahead = 2 * 60 * MIN;
       const deadline = Date.now() + 90_000;
       while ((await status()) !== 'TERMINATED' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(await status()).toBe('TERMINATED');

@@ -40,7 +40,9 @@ describe('import progress', () => {
     await server?.close();
   });
 
-  it('answers with an import id at once and reports progress until DONE with matching counts', async () => {
+  // An import of 24 users × 10 days through the pipeline: 26 s at load 12 on two cores, and the
+  // wait for DONE below allows 120 s (the 60 s default ended the test first).
+  it('answers with an import id at once and reports progress until DONE with matching counts', { timeout: 240_000 }, async () => {
     const { text, events, bad } = body('imp');
     const res = await fetch(`${server.url}/ingest?format=ecs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: text });
     expect(res.status).toBe(200);

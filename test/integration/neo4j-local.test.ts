@@ -9,8 +9,10 @@ import { ensureLocalNeo4j, type LocalNeo4j } from '../../src/infra/neo4j-local.t
 const DEAD_PID = 999_999_999;
 
 // These tests start their own Neo4j instances on temporary data directories, independent of
-// the shared one from the global setup, since what they test is starting and attaching.
-describe('ensureLocalNeo4j', () => {
+// the shared one from the global setup, since what they test is starting and attaching. A JVM
+// start takes 15-25 s on a loaded two-core machine (against the suite's 60 s default per
+// test); the starter itself waits up to 180 s for readiness and 30 s for a stop.
+describe('ensureLocalNeo4j', { timeout: 240_000 }, () => {
   const dataDirs: string[] = [];
   const instances: LocalNeo4j[] = [];
 

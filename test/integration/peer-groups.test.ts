@@ -15,7 +15,9 @@ import { graphQuery, testRuntime } from '../support/runtime.ts';
 const T1 = Date.UTC(2024, 2, 20, 2, 0);
 const T2 = T1 + 86_400_000;
 
-describe('peer groups on real Neo4j and Redis', () => {
+// Each test reads, builds and writes the whole organisation's groups at least once: 11-12 s a
+// build at load 12 on two cores, and the BullMQ case runs two (34 s), against a 60 s default.
+describe('peer groups on real Neo4j and Redis', { timeout: 240_000 }, () => {
   let runtime: Runtime;
   let repository: Neo4jPeerGroupRepository;
   let departments: Map<string, string>;

@@ -40,7 +40,7 @@ async function receiver(failFirst: number): Promise<{ server: HttpServer; url: s
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, attempts: () => attempts };
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');

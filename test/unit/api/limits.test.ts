@@ -44,6 +44,15 @@ describe('the cost limit rule', () => {
     expect(error!.extensions.code).toBe('QUERY_TOO_COSTLY');
     expect(validate(schema, parse(query), [costLimitRule({ maxCost: 30_301, variables: {} })])).toEqual([]);
   });
+
+  it('estimates a 40-level fragment doubling at its 2^40 fields without expanding it', () => {
+    // `fragment Fi on Query { ...F(i-1) ...F(i-1) }`: expanded, 2^40 copies of the leaf, which no
+    // walk field by field would finish counting; each fragment is costed once and doubled.
+    const doubling = (leaf: string) =>
+      [`query { ...F40 }`, `fragment F0 on Query { ${leaf} }`, ...Array.from({ length: 40 }, (_, i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`)].join('\n');
+    expect(costOf(doubling('__typename'))).toBe(2 ** 40);
+    expect(costOf(doubling('apiInfo { name }'))).toBe(2 ** 41);
+  });
 });
 
 describe('the cost of attack paths', () => {
