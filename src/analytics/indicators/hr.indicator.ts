@@ -278,3 +278,67 @@ export const preDepartureRise = defineEventIndicator<DepartureRiseEvidence>({
     return `${trigger} departing (${e.facts['status']}${when}); in the last ${e.facts['windowLength']} days: ${e.observed.display}, against ${b.baselineDays} and ${e.facts['usbBase']} of ${b.activeDays} active days before; ${formatP(e.test.kind === 'p-value' ? e.test.pValue : Number.NaN)}`;
   },
 });
+
+/**
+ * A departure as a risk prior. Every employee who leaves is, for the weeks around it, more
+ * likely than a stayer to take data (the "departing employee" watchlists of commercial
+ * insider-risk products). This indicator turns an HR record that reveals a departure into one
+ * small finding on the user, so that among users with nothing else against them a leaver ranks
+ * above a stayer, and so that whatever else the user did in their last weeks adds to it through
+ * the normal fusion. Its anchor is far below any alert threshold: on its own it never alerts.
+ *
+ * It fires once per HR record that shows a departure (notice given, a scheduled last day, or
+ * terminated) whose departure date is not long past, and only when the user was active on at
+ * least minActiveDays of the windowDays before the record: a stale record for a long-gone
+ * account says nothing about the user's behaviour.
+ */
+export const departureWindow = defineEventIndicator<HrEvidence>({
+  id: 'departure-window',
+  family: 'hr',
+  title: 'Departing employee (a low-weight prior)',
+  description:
+    'An HR record shows the user leaving (notice given, a last day set, or terminated) with a departure date no more than windowDays in the past, and the user was active on at least minActiveDays of the windowDays before the record. One small finding per such record, below any alert threshold on its own; it adds to the user\'s other findings of their last weeks through the normal fusion.',
+  dataSources: ['hr'],
+  anchorScore: 10,
+  test: { kind: 'fact' },
+  basis: 'none',
+  exfiltration: false,
+  params: { windowDays: 30, minActiveDays: 1 },
+  onHrRecord: true,
+  collect(ctx, self) {
+    const e = ctx.event;
+    const hr = ctx.hr;
+    if (hr === null || hr === undefined || e.category !== 'iam' || e.hr === undefined) return [];
+    const leaving = hr.status === 'TERMINATED' || hr.status === 'NOTICE_GIVEN' || hr.lastDay !== undefined;
+    if (!leaving) return [];
+    const windowDays = param(self, 'windowDays');
+    const tz = ctx.profile.tzOffsetMinutes;
+    // The departure date: the last day if HR gives one, else the change's effective date, else the record's own time.
+    const departure = hr.lastDay ?? hr.effectiveDate ?? e.ts;
+    const view = activityAt(ctx.profile.activity, e.ts, tz);
+    const from = view.today.day - windowDays;
+    let activeDays = view.history.filter((d) => d[0] >= from).length;
+    if (view.today.starts > 0 || view.today.usb > 0) activeDays += 1;
+    const sinceDeparture = e.ts - endOfLocalDay(departure, tz);
+    const display = `${activeDays} active days in the last ${windowDays} before the record`;
+    return [
+      {
+        observed: { label: 'active days before the departure record', value: activeDays, display },
+        test: {
+          kind: 'fact',
+          fact: sinceDeparture > windowDays * DAY_MS ? 'departure long past' : `departing (${hr.status}), active on ${activeDays} of the last ${windowDays} days`,
+          holds: sinceDeparture <= windowDays * DAY_MS && activeDays >= param(self, 'minActiveDays'),
+        },
+        baseline: hrBaseline(hr),
+        eventIds: [e.id],
+        at: e.ts,
+        facts: { departure, activeDays, windowDays, stale: sinceDeparture > windowDays * DAY_MS, minActiveDays: param(self, 'minActiveDays') },
+      },
+    ];
+  },
+  holds: (e) => e.facts['stale'] === false && (e.facts['activeDays'] as number) >= (e.facts['minActiveDays'] as number),
+  explain(e) {
+    const departure = e.facts['departure'] as number;
+    return `HR shows the user departing (${describeStatus(e.baseline)}; departure ${formatDay(departure)}), ${e.observed.display}: a departing employee is a known insider-risk prior, weighed low so that it counts only with other findings`;
+  },
+});

@@ -17,7 +17,7 @@ import {
 import { privilegedAccountInteractive, serviceAccountFirstInteractive, serviceAccountInteractive } from './account.indicator.ts';
 import { failedLogonBurst, successAfterFailedBurst } from './authentication.indicator.ts';
 import { dgaDomain } from './dga.indicator.ts';
-import { activityAfterTermination, departingEmployeeActivity, preDepartureRise } from './hr.indicator.ts';
+import { activityAfterTermination, departingEmployeeActivity, preDepartureRise, departureWindow } from './hr.indicator.ts';
 import { INDICATOR_FAMILIES, type Indicator } from './indicator.ts';
 import { deviceVelocity, lateralMovementBurst, novelAssetBurst } from './lateral-movement.indicator.ts';
 import { impossibleTravel, newCity, newCountry, newSourceNetwork } from './location.indicator.ts';
@@ -99,6 +99,7 @@ export const INDICATORS: readonly Indicator[] = Object.freeze([
   secretCheckoutUnusualHour,
   secretCheckoutBurst,
   preDepartureRise,
+  departureWindow,
 ]);
 
 /** Changes to one indicator. */

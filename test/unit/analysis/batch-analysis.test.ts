@@ -286,4 +286,39 @@ describe('HR-triggered indicators', () => {
     expect(rise[0]!.reason).toContain('HR now shows departing (TERMINATED');
     expect(out.sessions.get('sess-hr')!.score.contributions.map((c) => c.indicatorId)).toContain('pre-departure-rise');
   });
+
+  it('adds the departure prior as its own contribution, with the departure date in its evidence', () => {
+    // tom at work 09–17 on the weekdays of the last 60 days, then HR shows him terminated.
+    const state = emptyUserAnalysis(createUserProfile('tom'));
+    const learnt: NormalizedEvent[] = [];
+    for (let d = 60; d >= 1; d--) {
+      const day = T - d * DAY;
+      if ((new Date(day).getUTCDay() + 6) % 7 >= 5) continue;
+      learnt.push(ev(`l${d}`, day + 9 * HOUR, { category: 'authentication', action: 'logon' }));
+      learnt.push(ev(`o${d}`, day + 17 * HOUR, { category: 'authentication', action: 'logoff' }));
+    }
+    const active = new Map<string, UserContext>([['tom', { hr: { status: 'ACTIVE' }, peerGroup: null }]]);
+    const first = analyseBatch(input(learnt, { users: new Map([['tom', state]]), eventSessions: new Map(), sessions: [], contexts: active }));
+    expect(first.findings.filter((f) => f.indicatorId === 'departure-window')).toEqual([]);
+    const departure = T + 10 * DAY;
+    const hr: NormalizedEvent = { id: 'hr-1', ts: T, category: 'iam', action: 'hr_update', outcome: 'unknown', user: 'tom', hr: { userId: 'tom', status: 'TERMINATED', effectiveDate: departure } };
+    const out = analyseBatch(
+      input([hr], {
+        users: new Map([['tom', state]]),
+        eventSessions: new Map([['hr-1', 'sess-hr']]),
+        sessions: [{ id: 'sess-hr', user: 'tom', start: T, lastTs: T, end: null, eventCount: 1, failures: 0, status: 'OPEN' }],
+        contexts: active,
+      }),
+    );
+    const score = out.sessions.get('sess-hr')!.score;
+    // An ordinary routine before the departure: the prior alone, 10 points, no rise, no alert.
+    expect(score.contributions.map((c) => c.indicatorId)).toEqual(['departure-window']);
+    const prior = score.contributions[0]!;
+    expect(prior.value).toBe(10);
+    expect(prior.eventIds).toEqual(['hr-1']);
+    expect(prior.evidence).toMatchObject({ facts: { departure, activeDays: expect.any(Number) } });
+    expect(prior.reason).toContain(new Date(departure).toISOString().slice(0, 10));
+    expect(score.score).toBe(10);
+    expect(out.raise).toEqual([]);
+  });
 });

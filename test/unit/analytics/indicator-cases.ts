@@ -84,13 +84,13 @@ const TERMINATED = { status: 'TERMINATED' as const, effectiveDate: T0 + 40 * DAY
 
 /**
  * A logon-only user: a logon at 09:00 and a logoff at 17:00 on every weekday from `fromDay`
- * (days from T0, may be negative) to day 41 (the Friday before T1), on WS-1; plus extra logons
+ * (days from T0, may be negative) to `toDay` (default day 41, the Friday before T1), on WS-1; plus extra logons
  * (day, hour, host) and removable-media connects (day, hour), learnt in time order.
  */
-function logonDays(fromDay: number, extra: { logons?: Array<[number, number, string?]>; usb?: Array<[number, number]> } = {}): UserProfile {
+function logonDays(fromDay: number, extra: { logons?: Array<[number, number, string?]>; usb?: Array<[number, number]> } = {}, toDay = 41): UserProfile {
   const p = createUserProfile('alice');
   const all: NormalizedEvent[] = [];
-  for (let d = fromDay; d <= 41; d++) {
+  for (let d = fromDay; d <= toDay; d++) {
     if ((((d % 7) + 7) % 7) >= 5) continue;
     all.push(event({ ts: T0 + d * DAY + 9 * HOUR, category: 'authentication', action: 'logon', host: 'WS-1' }));
     all.push(event({ ts: T0 + d * DAY + 17 * HOUR, category: 'authentication', action: 'logoff', host: 'WS-1' }));
@@ -560,6 +560,37 @@ export const CASES: Readonly<Record<string, IndicatorCases>> = {
       {
         name: 'an HR record that is no departure',
         ctx: () => eventContext(hrRecord('ACTIVE', T1), { profile: logonDays(-60, RISE), hr: { status: 'ACTIVE' } }),
+      },
+    ],
+  },
+  'departure-window': {
+    trigger: {
+      name: 'a termination record for a user active every weekday of the last weeks',
+      ctx: () => eventContext(hrRecord('TERMINATED', LEAVING.effectiveDate), { profile: logonDays(-60), hr: LEAVING }),
+      check: (f) => {
+        expect(f.anchorScore).toBe(10);
+        expect(f.learning).toBe(false);
+        // Weekdays from day 12 (T1's day 42 less 30) to day 41: 20 active days.
+        expect(f.evidence.facts).toMatchObject({ departure: LEAVING.effectiveDate, activeDays: 20, windowDays: 30 });
+        expect(f.reason).toContain(new Date(LEAVING.effectiveDate).toISOString().slice(0, 10));
+      },
+    },
+    quiet: [
+      {
+        name: 'a termination record for an account idle for the last 30 days',
+        ctx: () => eventContext(hrRecord('TERMINATED', LEAVING.effectiveDate), { profile: logonDays(-60, {}, 11), hr: LEAVING }),
+      },
+      {
+        name: 'a termination recorded two months after the last day',
+        ctx: () => eventContext(hrRecord('TERMINATED', T1 - 60 * DAY), { profile: logonDays(-60), hr: { status: 'TERMINATED', effectiveDate: T1 - 60 * DAY } }),
+      },
+      {
+        name: 'an HR record that is no departure',
+        ctx: () => eventContext(hrRecord('ACTIVE', T1), { profile: logonDays(-60), hr: { status: 'ACTIVE' } }),
+      },
+      {
+        name: 'a behaviour event of a departing user (the prior is carried by the HR record alone)',
+        ctx: () => eventContext(logonAt(T1 + 12 * HOUR), { profile: logonDays(-60), hr: LEAVING }),
       },
     ],
   },

@@ -207,9 +207,12 @@ describe('evaluateEvent and evaluateSession over the whole registry', () => {
     expect(evaluateSession(sessionContext(sessionWith([])))).toEqual([]);
   });
 
-  it('ignore HR records and host facts, which are context, not behaviour', () => {
+  it('run only the HR-triggered indicators on an HR record, which is context, not behaviour', () => {
     const hr = usual({ ts: T1, category: 'iam', action: 'hr_update', hr: { userId: 'alice', status: 'TERMINATED', effectiveDate: T1 - 5 * 86_400_000 } });
-    expect(evaluateEvent(eventContext(hr, { hr: { status: 'TERMINATED', effectiveDate: T1 - 5 * 86_400_000 } }))).toEqual([]);
+    // alice was at work until today: the departure prior, and nothing that reads the record as her behaviour.
+    const findings = evaluateEvent(eventContext(hr, { hr: { status: 'TERMINATED', effectiveDate: T1 - 5 * 86_400_000 } }));
+    expect(findings.map((f) => f.indicatorId)).toEqual(['departure-window']);
+    for (const f of findings) expect(byId.get(f.indicatorId)!.onHrRecord).toBe(true);
   });
 
   it('mark findings on an immature user baseline as learning, facts and peers not', () => {
