@@ -19,6 +19,7 @@
  * the invisible attackers out of the universe altogether.
  */
 import { attackerRanks, falseAlertsPer100UsersPerDay, rankingReport, type RankingReport, userDayKey } from './ranking-metrics.ts';
+import { roundScore } from '../fusion/rounding.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -236,7 +237,7 @@ export function detectionReport(input: DetectionInputs, ks: readonly number[] = 
     const sortedRanks = list.map((r) => r.worstRank).sort((a, b) => a - b);
     return {
       scenario,
-      attackers: list.map((r) => ({ user: r.user, peakRisk: r.score, rank: r.worstRank, withinTwiceAttackers: r.withinTwiceAttackers, alerted: alertedUsers.has(r.user) })),
+      attackers: list.map((r) => ({ user: r.user, peakRisk: roundScore(r.score), rank: r.worstRank, withinTwiceAttackers: r.withinTwiceAttackers, alerted: alertedUsers.has(r.user) })),
       ranks: sortedRanks,
       medianRank: median(sortedRanks),
       withinGoal: list.filter((r) => r.withinTwiceAttackers).length,
@@ -255,7 +256,7 @@ export function detectionReport(input: DetectionInputs, ks: readonly number[] = 
     scenarios,
     hardNegatives: input.benign.map((b) => {
       const peakRisk = userScores.get(b.user) ?? 0;
-      return { user: b.user, scenario: b.scenario, peakRisk, rank: rankOf(peakRisk), alerted: alertedUsers.has(b.user) };
+      return { user: b.user, scenario: b.scenario, peakRisk: roundScore(peakRisk), rank: rankOf(peakRisk), alerted: alertedUsers.has(b.user) };
     }),
     alerts: input.alerts.length,
     alertsPer100UsersPerDay: userCount > 0 && input.days > 0 ? (100 * input.alerts.length) / (userCount * input.days) : null,

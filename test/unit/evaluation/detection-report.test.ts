@@ -63,6 +63,22 @@ describe('detectionReport', () => {
     expect(r.allAttackersWithinGoal).toBe(false);
   });
 
+  it('reports peak risks to two decimals, as the API shows them, while ranking on the exact scores', () => {
+    const exact = [
+      { user: 'a1', riskScore: 0, peakRiskScore: 95.48999999999998 },
+      { user: 'a2', riskScore: 0, peakRiskScore: 95.49000000000001 },
+      { user: 'b1', riskScore: 0, peakRiskScore: 7.389999999999999 },
+    ];
+    const r = detectionReport({ users: exact, sessions: [], alerts: [], attacks, benign, days: 1 }, [1]);
+    const peaks = r.scenarios.flatMap((s) => s.attackers.map((a) => [a.user, a.peakRisk, a.rank]));
+    // a2's exact score is the higher one: it ranks first although both show as 95.49.
+    expect(peaks).toEqual([
+      ['a1', 95.49, 2],
+      ['a2', 95.49, 1],
+    ]);
+    expect(r.hardNegatives).toEqual([{ user: 'b1', scenario: 'benign:trip', peakRisk: 7.39, rank: 3, alerted: false }]);
+  });
+
   it('rejects a labels file without the expected columns or with bad times, naming the line', () => {
     expect(() => parseLabelsCsv('who,what\nx,y\n')).toThrow(/missing column user/);
     expect(() => parseLabelsCsv('user,scenario,start,end\nx,y,yesterday,today\n')).toThrow(/line 2/);
