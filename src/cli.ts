@@ -68,7 +68,7 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     if (opts.demo) {
-      process.stderr.write('riskgraph: loading the demo organisation if the graph is empty (60 people, five weeks: 177k events, a few minutes on a small machine)\n');
+      process.stderr.write('riskgraph: loading the demo organisation if the graph is empty (60 people, five weeks: 179k events, a few minutes on a small machine)\n');
       const summary = await loadDemoData(server.runtime);
       if (summary === null) {
         process.stderr.write('riskgraph: the graph already holds data; demo not loaded\n');
