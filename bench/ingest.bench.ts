@@ -179,7 +179,7 @@ async function buildProfile() {
     computeMs: sum(builds, (b) => b.computeMs),
     writeMs: sum(builds, (b) => b.writeMs),
     writePhasesMs: Object.fromEntries(
-      (['groups', 'members', 'entities', 'activate'] as const).map((phase) => [phase, sum(builds, (b) => b.writePhasesMs?.[phase] ?? 0)]),
+      (['groups', 'members', 'entities', 'activate'] as const).map((phase) => [phase, sum(builds, (b) => b.writePhasesMs[phase])]),
     ),
     memberships: sum(builds, (b) => b.memberships),
     entityRows: sum(builds, (b) => b.entityRows),

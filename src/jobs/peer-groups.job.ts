@@ -10,7 +10,7 @@ import {
 import type { Logger } from '../logger.ts';
 import type { QueueConnection } from '../queue/ingest.queue.ts';
 import { waitForJob } from '../queue/wait-for-job.ts';
-import { type PeerGroupRepository, profilePages } from '../store/peer-group.repository.ts';
+import { type PeerGroupRepository, profilePages, type WritePhasesMs } from '../store/peer-group.repository.ts';
 
 /**
  * Recomputing the peer groups: read every user's access profile from the graph page by page,
@@ -56,7 +56,7 @@ export interface RecomputeResult {
   computeMs: number;
   writeMs: number;
   /** The write's parts, ms, and the group-entity rows it wrote. */
-  writePhasesMs: { groups: number; members: number; entities: number; activate: number } | null;
+  writePhasesMs: WritePhasesMs;
   entityRows: number;
 }
 
@@ -118,7 +118,7 @@ export async function recomputePeerGroups(deps: PeerGroupJobDeps, now: number): 
     readMs: Math.round(read - started),
     computeMs: Math.round(computed - read),
     writeMs: Math.round(written - computed),
-    writePhasesMs: outcome.phasesMs ?? null,
+    writePhasesMs: outcome.phasesMs,
     entityRows: outcome.entityRows,
   };
   if (outcome.rerunStatements > 0) {
@@ -344,6 +344,13 @@ export class PeerGroupJobs {
   /** Starts this process's worker. */
   start(): void {
     if (this.#worker !== null) return;
+    // Both queues: one job at a time per process (and globally, see init), locked for #lockMs.
+    const options = {
+      connection: { url: this.#connection.url, maxRetriesPerRequest: null },
+      prefix: this.#connection.prefix,
+      concurrency: 1,
+      lockDuration: this.#lockMs,
+    };
     this.#worker = new Worker<PeerGroupJobData, RecomputeResult>(
       PeerGroupQueue.NAME,
       async (job) => {
@@ -359,12 +366,7 @@ export class PeerGroupJobs {
         }
         return result;
       },
-      {
-        connection: { url: this.#connection.url, maxRetriesPerRequest: null },
-        prefix: this.#connection.prefix,
-        concurrency: 1,
-        lockDuration: this.#lockMs,
-      },
+      options,
     );
     this.#worker.on('failed', (job, error) => this.#deps.log.error({ err: error, job: job?.id }, 'peer-group recomputation failed'));
     this.#worker.on('error', (error) => this.#deps.log.warn({ err: error }, 'peer-group worker error'));
@@ -377,12 +379,7 @@ export class PeerGroupJobs {
         await job.moveToDelayed(Date.now() + 1000, token);
         throw new DelayedError();
       },
-      {
-        connection: { url: this.#connection.url, maxRetriesPerRequest: null },
-        prefix: this.#connection.prefix,
-        concurrency: 1,
-        lockDuration: this.#lockMs,
-      },
+      options,
     );
     this.#stampWorker.on('failed', (job, error) => this.#deps.log.error({ err: error, job: job?.id }, 'peer-share stamping failed'));
     this.#stampWorker.on('error', (error) => this.#deps.log.warn({ err: error }, 'peer-share worker error'));

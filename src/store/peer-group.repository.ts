@@ -106,8 +106,16 @@ export interface ReplaceOutcome {
    * while the build was written); the second run leaves out what is gone.
    */
   rerunStatements: number;
-  /** Wall-clock milliseconds of each write: groups, memberships, group-entity rows, the swap. */
-  phasesMs?: { groups: number; members: number; entities: number; activate: number };
+  /** Wall-clock milliseconds of each write. */
+  phasesMs: WritePhasesMs;
+}
+
+/** A build's writes, ms: groups, memberships, group-entity rows, the swap. */
+export interface WritePhasesMs {
+  groups: number;
+  members: number;
+  entities: number;
+  activate: number;
 }
 
 /** One page of a build's peer-share stamping. */
@@ -205,7 +213,8 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
     if (!/^[A-Za-z0-9_-]+$/.test(buildId)) throw new RangeError(`bad build id ${buildId}`);
     const idOf = (group: PeerGroup) => `${buildId}:${group.key}`;
     const b = build.behaviour;
-    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0, rerunStatements: 0 };
+    const phasesMs: WritePhasesMs = { groups: 0, members: 0, entities: 0, activate: 0 };
+    const outcome: ReplaceOutcome = { buildId, activated: false, groups: 0, memberships: 0, entityRows: 0, rerunStatements: 0, phasesMs };
     await this.#run(outcome, 'WRITE', 'peer-groups-begin-build', {
       build: {
         id: buildId,
@@ -230,14 +239,12 @@ export class Neo4jPeerGroupRepository implements PeerGroupRepository {
         groups: build.groups.length,
       },
     });
-    const phasesMs = { groups: 0, members: 0, entities: 0, activate: 0 };
     let mark = performance.now();
-    const lap = (phase: keyof typeof phasesMs) => {
+    const lap = (phase: keyof WritePhasesMs) => {
       const at = performance.now();
       phasesMs[phase] = Math.round(at - mark);
       mark = at;
     };
-    outcome.phasesMs = phasesMs;
     try {
       for (const batch of chunks(build.groups, this.#limits.groupBatch)) {
         await this.#run(outcome, 'WRITE', 'peer-groups-insert-groups', { rows: batch.map((g) => groupProps(g, idOf(g), buildId)) });

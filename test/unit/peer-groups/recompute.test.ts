@@ -23,7 +23,7 @@ class ArrayRepository implements Pick<PeerGroupRepository, 'readProfiles' | 'rep
   async replaceGroups(buildId: string, build: PeerGroupBuild, now: number): Promise<ReplaceOutcome> {
     this.written = { buildId, build, now };
     const memberships = build.groups.reduce((s, g) => s + g.members.length, 0);
-    return { buildId, activated: true, groups: build.groups.length, memberships, entityRows: 0, rerunStatements: 0 };
+    return { buildId, activated: true, groups: build.groups.length, memberships, entityRows: 0, rerunStatements: 0, phasesMs: { groups: 0, members: 0, entities: 0, activate: 0 } };
   }
 }
 
