@@ -319,20 +319,21 @@ export const departureWindow = defineEventIndicator<HrEvidence>({
     const from = view.today.day - windowDays;
     let activeDays = view.history.filter((d) => d[0] >= from).length;
     if (view.today.starts > 0 || view.today.usb > 0) activeDays += 1;
-    const sinceDeparture = e.ts - endOfLocalDay(departure, tz);
+    const stale = e.ts - endOfLocalDay(departure, tz) > windowDays * DAY_MS;
+    const minActiveDays = param(self, 'minActiveDays');
     const display = `${activeDays} active days in the last ${windowDays} before the record`;
     return [
       {
         observed: { label: 'active days before the departure record', value: activeDays, display },
         test: {
           kind: 'fact',
-          fact: sinceDeparture > windowDays * DAY_MS ? 'departure long past' : `departing (${hr.status}), active on ${activeDays} of the last ${windowDays} days`,
-          holds: sinceDeparture <= windowDays * DAY_MS && activeDays >= param(self, 'minActiveDays'),
+          fact: stale ? 'departure long past' : `departing (${hr.status}), active on ${activeDays} of the last ${windowDays} days`,
+          holds: !stale && activeDays >= minActiveDays,
         },
         baseline: hrBaseline(hr),
         eventIds: [e.id],
         at: e.ts,
-        facts: { departure, activeDays, windowDays, stale: sinceDeparture > windowDays * DAY_MS, minActiveDays: param(self, 'minActiveDays') },
+        facts: { departure, activeDays, windowDays, stale, minActiveDays },
       },
     ];
   },
