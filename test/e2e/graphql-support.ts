@@ -68,6 +68,15 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
   let completed = false;
   const waiters: Array<() => void> = [];
   const wake = () => waiters.splice(0).forEach((w) => w());
+  /** Resolves at the subscription's next result, error or completion, or after `ms`. */
+  const nextEventWithin = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   const dispose = client.subscribe<T>(
     { query, variables },
     {
@@ -101,13 +110,7 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       while (results.length < count && error === null && !completed) {
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`timed out with ${results.length} of ${count} results`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
+        await nextEventWithin(left);
       }
     },
     /**
@@ -125,13 +128,7 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
         if (error !== null || completed) throw new Error(`subscription ended before ${what}: ${JSON.stringify(error)}`);
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(results)}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
+        await nextEventWithin(left);
       }
     },
     /** Waits for the error or completion (e.g. a refused subscription). */
