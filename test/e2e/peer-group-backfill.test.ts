@@ -1,13 +1,12 @@
-import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/main.ts';
-import { PeerGroupQueue } from '../../src/jobs/peer-groups.job.ts';
-import { TEST_ADMIN_TOKEN, graphQuery, testServer, wipeGraph } from '../support/runtime.ts';
+import { TEST_ADMIN_TOKEN, graphQuery, testServer } from '../support/runtime.ts';
 import { DAY, ecsLine, MIN } from '../support/behaviour.ts';
 
 /**
  * A backfill through the server as a deployment runs it (`riskgraph serve`: API, workers, the
- * daily peer-group schedule) and one POST /ingest of five weeks of history, with no step of its
+ * peer-group schedule's first build, which a test server lets pass on the empty graph before it
+ * turns the schedule off) and one POST /ingest of five weeks of history, with no step of its
  * own between the weeks: the peer groups are rebuilt as the data time moves on, so the history
  * is scored against peers, and a first access to a system none of the user's peers uses is a
  * peer finding. With the data-time rebuilds turned off the same import has no peer finding at
@@ -50,29 +49,10 @@ function backfill(): string {
     .join('\n');
 }
 
-/** Waits until the peer-group queue has nothing waiting or running (the schedule's first run on the empty graph). */
-async function peerGroupQueueIdle(server: Server): Promise<void> {
-  const queue = new Queue(PeerGroupQueue.NAME, { connection: { url: server.runtime.redisUrl }, prefix: server.runtime.config.queue.prefix });
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-      // The schedule's next run (a day away) stays delayed; its first one is due at once.
-      const due = (await queue.getJobs(['delayed'])).filter((job) => job.timestamp + job.delay < Date.now() + 60_000).length;
-      if (due === 0 && Object.values(counts).every((n) => n === 0)) return;
-      if (Date.now() > deadline) throw new Error(`peer-group queue still busy: ${JSON.stringify({ ...counts, due })}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await queue.close();
-  }
-}
-
 async function startAndBackfill(overrides: Record<string, string>): Promise<Server> {
+  // testServer lets the schedule's first build (on an empty graph) pass, unschedules the
+  // periodic one and wipes the graph: the import starts from nothing at all.
   const server = await testServer(overrides);
-  await peerGroupQueueIdle(server);
-  // The schedule's first build ran on an empty graph; start from nothing at all.
-  await wipeGraph(server.runtime);
   const response = await fetch(`${server.url}/ingest?format=ecs&wait=true`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson' },
